@@ -1,0 +1,202 @@
+//! Persistence: one connection type over PostgreSQL and SQLite, the pool, embedded migrations per backend and the
+//! helpers every store uses to run a unit of work off the async threads.
+//!
+//! The backend is chosen from `DATABASE_URL`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use actix_web::web;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::is_postgres_url;
+use crate::error::ApiError;
+
+/// One connection to either backend; queries written against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Runs `$body` with `$c` bound to the inner connection of the right backend. The one place where SQL is allowed to
+/// differ per backend (upserts, row locks, pragmas) goes through this macro.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+    ($conn:expr, pg $pc:ident => $pg:expr, sqlite $sc:ident => $sq:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($pc) => $pg,
+            $crate::db::DbConnection::Sqlite($sc) => $sq,
+        }
+    };
+}
+
+/// Why the database could not be opened at start; printed as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum DbStartError {
+    #[error("cannot connect to the database ({backend}): {cause}")]
+    Connect {
+        backend: &'static str,
+        cause: String,
+    },
+    #[error("cannot build the connection pool: {0}")]
+    Pool(String),
+    #[error("migrations failed: {0}")]
+    Migrate(String),
+}
+
+/// SQLite needs per-connection settings. `busy_timeout` goes first so that switching to WAL itself waits for a
+/// lock instead of failing; without these, concurrent writers fail with "database is locked".
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            // synchronous=FULL: a committed case must survive a power cut, not only a killed process.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Adds a short libpq connect timeout unless the URL already sets one, so an unreachable server fails start-up in
+/// seconds rather than hanging.
+fn with_connect_timeout(url: &str) -> String {
+    if !is_postgres_url(url) || url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}connect_timeout=5")
+}
+
+fn backend_name(url: &str) -> &'static str {
+    if is_postgres_url(url) {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+/// Opens one connection first (for a clear error), then the pool.
+pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
+    let url = with_connect_timeout(url);
+    let backend = backend_name(&url);
+    // Establishing one connection directly yields libpq's own one-line reason (refused, unknown database, ...).
+    DbConnection::establish(&url).map_err(|e| DbStartError::Connect {
+        backend,
+        cause: e.to_string().trim().replace('\n', " "),
+    })?;
+    let manager = ConnectionManager::<DbConnection>::new(url);
+    let mut builder = Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(false);
+    if backend == "SQLite" {
+        builder = builder.connection_customizer(Box::new(SqlitePragmas));
+    }
+    builder
+        .build(manager)
+        .map_err(|e| DbStartError::Pool(e.to_string()))
+}
+
+/// Applies pending migrations of the connection's backend; returns how many ran.
+pub fn migrate(pool: &DbPool) -> Result<usize, DbStartError> {
+    let mut conn = pool.get().map_err(|e| DbStartError::Pool(e.to_string()))?;
+    let applied = per_backend!(&mut *conn,
+        pg c => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        sqlite c => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()))
+    .map_err(|e| DbStartError::Migrate(e.to_string()))?;
+    Ok(applied)
+}
+
+/// Runs one unit of work on a pooled connection on the blocking thread pool. Pool checkout happens inside, so a
+/// slow database never blocks an async worker.
+pub async fn run<F, T>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Runs `f` in one write transaction: all its rows commit together or none do. On SQLite the transaction takes
+/// the write lock at `BEGIN` (IMMEDIATE), so two writers queue on `busy_timeout` instead of one failing when it
+/// upgrades a read lock.
+pub fn write_tx<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        }
+        DbConnection::Postgresql(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+        }
+    }
+    let result = f(conn);
+    let finish = match (&result, &mut *conn) {
+        (Ok(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Ok(_), DbConnection::Postgresql(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Err(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::rollback_transaction(c),
+        (Err(_), DbConnection::Postgresql(c)) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    match (result, finish) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(e)) => Err(e.into()),
+    }
+}
+
+/// Whether the database answers a trivial query; used by the readiness probe.
+pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
+    conn.batch_execute("SELECT 1").map_err(ApiError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_timeout_is_added_once_and_only_for_postgres() {
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db"),
+            "postgres://u@h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?sslmode=disable"),
+            "postgres://u@h/db?sslmode=disable&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://u@h/db?connect_timeout=1"),
+            "postgres://u@h/db?connect_timeout=1"
+        );
+        assert_eq!(with_connect_timeout("reintegra.db"), "reintegra.db");
+    }
+}

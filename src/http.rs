@@ -1,0 +1,284 @@
+//! HTTP plumbing shared by every resource: request ids, extractor configuration, the fallback that answers 404 or
+//! 405, and the safety net that turns any error response actix produces on its own into problem+json.
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::future::{Ready, ready};
+
+use crate::error::{ApiError, FieldError, PROBLEM_JSON};
+
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the current request: taken from a well-formed incoming `X-Request-Id` (so a partner can correlate
+/// its logs with ours), otherwise a fresh UUIDv7. Echoed in the response and written into audit records.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+impl FromRequest for RequestId {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let id = req
+            .extensions()
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_else(|| RequestId(uuid::Uuid::now_v7().to_string()));
+        ready(Ok(id))
+    }
+}
+
+fn acceptable_request_id(value: &HeaderValue) -> Option<String> {
+    let s = value.to_str().ok()?;
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    ok.then(|| s.to_owned())
+}
+
+/// Middleware: assigns the request id and echoes it on the response.
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(acceptable_request_id)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let mut res = next.call(req).await?;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(X_REQUEST_ID, v);
+    }
+    Ok(res)
+}
+
+/// Safety net: any 4xx/5xx that is not already problem+json (actix's own plain-text errors from extractors,
+/// payload limits, panicking handlers) is replaced by a problem of the same status.
+pub fn problem_for_plain_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let err = error_for_status(status);
+    let (req, old) = res.into_parts();
+    let mut new = err.error_response();
+    // Keep protocol headers actix set (Allow, WWW-Authenticate) that the generic problem does not know.
+    for name in [header::ALLOW, header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(v) = old.headers().get(&name) {
+            new.headers_mut().insert(name, v.clone());
+        }
+    }
+    *new.status_mut() = status;
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body::<B>(),
+    ))
+}
+
+fn error_for_status(status: StatusCode) -> ApiError {
+    match status.as_u16() {
+        400 => ApiError::BadRequest {
+            code: "bad_request",
+            detail: "the request could not be understood".into(),
+        },
+        401 => ApiError::Unauthorized("a valid bearer token is required".into()),
+        403 => ApiError::Forbidden("you may not do this".into()),
+        404 => ApiError::NotFound("no such resource".into()),
+        405 => ApiError::MethodNotAllowed { allow: vec![] },
+        413 => ApiError::PayloadTooLarge("the request body is too large".into()),
+        415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
+        503 => ApiError::ServiceUnavailable("the service is not available".into()),
+        s if (400..500).contains(&s) => ApiError::BadRequest {
+            code: "bad_request",
+            detail: format!("the request was rejected ({s})"),
+        },
+        _ => ApiError::internal(format!("unhandled error response {status}")),
+    }
+}
+
+/// JSON bodies: a size limit, `application/json` required, and each failure as the right problem.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .content_type_required(true)
+        .content_type(|mime| {
+            mime.essence_str() == "application/json" || mime.suffix() == Some(mime::JSON)
+        })
+        .error_handler(move |err, _req| json_error(err, limit).into())
+}
+
+fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
+    match err {
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "this endpoint takes a JSON body with Content-Type: application/json".into(),
+        ),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge(format!("the JSON body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::Validation(vec![serde_field_error(&e)])
+        }
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: format!("the body is not valid JSON: {e}"),
+        },
+        other => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: format!("the body could not be read: {other}"),
+        },
+    }
+}
+
+/// serde names the offending field only in its message; lift it out so the client gets a field error.
+fn serde_field_error(e: &serde_json::Error) -> FieldError {
+    let msg = e.to_string();
+    let backticked = |prefix: &str| {
+        msg.strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let clean = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    if let Some(f) = backticked("missing field `") {
+        FieldError::new(f, "required", clean)
+    } else if let Some(f) = backticked("unknown field `") {
+        FieldError::new(f, "unknown_field", clean)
+    } else {
+        FieldError::new("body", "invalid_type", clean)
+    }
+}
+
+/// Query strings: unknown or malformed parameters are a 400 naming the problem.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let detail = match &err {
+            QueryPayloadError::Deserialize(e) => format!("invalid query string: {e}"),
+            other => format!("invalid query string: {other}"),
+        };
+        ApiError::BadRequest {
+            code: "invalid_query",
+            detail,
+        }
+        .into()
+    })
+}
+
+/// Path segments that do not parse (an id that is not a UUID) cannot name a record: 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|_err: PathError, _req| ApiError::not_found("record").into())
+}
+
+/// The routes the API serves, used to tell 405 (the path exists with other methods) from 404.
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    routes: Vec<(actix_web::dev::ResourceDef, Vec<String>)>,
+}
+
+impl RouteTable {
+    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods: Vec<String> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(m, _)| m.to_owned())
+                .collect();
+                if methods.iter().any(|m| m == "GET") {
+                    methods.insert(1, "HEAD".to_owned());
+                }
+                (actix_web::dev::ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods a path accepts, if the API serves it at all.
+    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let mut found: Option<Vec<String>> = None;
+        for (def, methods) in &self.routes {
+            if def.is_match(path) {
+                let entry = found.get_or_insert_with(Vec::new);
+                for m in methods {
+                    if !entry.contains(m) {
+                        entry.push(m.clone());
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+/// The default service: 405 with `Allow` when the path exists, 404 otherwise.
+pub async fn fallback(
+    req: HttpRequest,
+    table: web::Data<Arc<RouteTable>>,
+) -> Result<HttpResponse, ApiError> {
+    match table.allowed(req.path()) {
+        Some(allow)
+            if !allow.iter().any(|m| m == req.method().as_str())
+                || req.method() == Method::OPTIONS =>
+        {
+            Err(ApiError::MethodNotAllowed { allow })
+        }
+        _ => Err(ApiError::NotFound(format!("no resource at {}", req.path()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_field_errors() {
+        let e = serde_json::from_str::<std::collections::HashMap<String, u8>>(r#"{"a": "x"}"#)
+            .unwrap_err();
+        assert_eq!(serde_field_error(&e).code, "invalid_type");
+
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct S {
+            name: String,
+        }
+        let e = serde_json::from_str::<S>("{}").unwrap_err();
+        let f = serde_field_error(&e);
+        assert_eq!((f.field.as_str(), f.code.as_str()), ("name", "required"));
+        let e = serde_json::from_str::<S>(r#"{"name":"a","x":1}"#).unwrap_err();
+        let f = serde_field_error(&e);
+        assert_eq!((f.field.as_str(), f.code.as_str()), ("x", "unknown_field"));
+    }
+
+    #[test]
+    fn request_ids_from_clients_are_bounded_and_plain() {
+        assert!(acceptable_request_id(&HeaderValue::from_static("abc-123_x.y")).is_some());
+        assert!(acceptable_request_id(&HeaderValue::from_static("")).is_none());
+        assert!(acceptable_request_id(&HeaderValue::from_static("a b")).is_none());
+        let long = "a".repeat(65);
+        assert!(acceptable_request_id(&HeaderValue::from_str(&long).unwrap()).is_none());
+    }
+}

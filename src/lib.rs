@@ -1,0 +1,159 @@
+//! reintegra: a JSON REST API for the shared procedures of Polish social-services institutions.
+//!
+//! The binary in `main.rs` only parses the command line; everything it runs is built here, through
+//! [`Application::build`], which is also what the integration tests start.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod validation;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Logger, from_fn};
+use actix_web::{App, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::http::RouteTable;
+
+/// What every handler can reach: the pool and the configuration.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+}
+
+/// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::live)
+        .service(health::ready)
+        .service(scope::scope("/api/v1"));
+}
+
+/// The OpenAPI document of exactly the routes [`routes`] registers.
+pub fn openapi_spec() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    api
+}
+
+/// The spec as the pretty JSON committed at `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut s = openapi_spec()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}
+
+/// Why the service could not start; printed as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] db::DbStartError),
+    #[error("cannot listen on {addr}: {cause}")]
+    Bind { addr: String, cause: std::io::Error },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A built, bound, not yet running service.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+impl Application {
+    /// Connects to the database, applies pending migrations, seeds demo data when asked, binds the listener.
+    pub fn build(config: Config) -> Result<Self, StartError> {
+        let pool = db::connect(&config.database_url, config.pool_size)?;
+        let applied = db::migrate(&pool)?;
+        if applied > 0 {
+            log::info!("applied {applied} migration(s)");
+        }
+        let listener = TcpListener::bind(&config.bind).map_err(|cause| StartError::Bind {
+            addr: config.bind.clone(),
+            cause,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .port();
+        let state = AppState {
+            pool: pool.clone(),
+            config: Arc::new(config),
+        };
+        let server = serve(listener, state).map_err(|e| StartError::Other(e.to_string()))?;
+        Ok(Self { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Serves until SIGINT or SIGTERM; in-flight requests are allowed to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let spec = openapi_spec();
+    let table = Arc::new(RouteTable::from_openapi(&spec));
+    let workers = match state.config.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let json_limit = state.config.json_limit_bytes;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .into_utoipa_app()
+            .configure(routes)
+            .into_app()
+            .app_data(data.clone())
+            .app_data(web::Data::new(table.clone()))
+            .app_data(http::json_config(json_limit))
+            .app_data(http::query_config())
+            .app_data(http::path_config())
+            .app_data(web::PayloadConfig::new(json_limit))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .default_service(web::to(http::fallback))
+            .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Cache-Control", "no-store")),
+            )
+            .wrap(from_fn(http::request_id))
+            // Paths carry only ids; the query string is left out because searches may carry a PESEL.
+            .wrap(
+                Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,113 @@
+//! Command line of the reintegra service. Parsing only: everything else lives in the library.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use reintegra::config::{Config, resolve_secret};
+use reintegra::{Application, db};
+
+/// reintegra: the shared procedures of social-services institutions over one JSON API.
+#[derive(Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations and serve the API (the default).
+    Serve(ServeArgs),
+    /// Apply pending migrations and exit.
+    Migrate(DbArgs),
+    /// Print the OpenAPI document to stdout.
+    Openapi,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// `postgres://user@host/db` or a SQLite file path.
+    #[arg(long, env = "DATABASE_URL", default_value = "reintegra.db")]
+    database_url: String,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "REINTEGRA_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Seed demo institutions and users (printed at start). Never in production.
+    #[arg(long)]
+    demo: bool,
+    /// HTTP worker threads; 0 = one per core.
+    #[arg(long, env = "REINTEGRA_WORKERS", default_value_t = 0)]
+    workers: usize,
+    /// Database connections in the pool.
+    #[arg(long, env = "REINTEGRA_POOL_SIZE", default_value_t = 10)]
+    pool_size: u32,
+    /// Largest JSON body accepted, in bytes.
+    #[arg(long, env = "REINTEGRA_JSON_LIMIT_BYTES", default_value_t = 65536)]
+    json_limit_bytes: usize,
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "REINTEGRA_TOKEN_TTL_SECS", default_value_t = 900)]
+    token_ttl_secs: u64,
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Openapi) => {
+            print!("{}", reintegra::openapi_json());
+            Ok(())
+        }
+        Some(Command::Migrate(args)) => migrate(&args),
+        Some(Command::Serve(args)) => serve(args),
+        None => serve(cli.serve),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("reintegra: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn migrate(args: &DbArgs) -> Result<(), String> {
+    let pool = db::connect(&args.database_url, 1).map_err(|e| e.to_string())?;
+    let applied = db::migrate(&pool).map_err(|e| e.to_string())?;
+    println!("applied {applied} migration(s)");
+    Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let secret = std::env::var("REINTEGRA_JWT_SECRET").ok();
+    let jwt_secret = resolve_secret(secret, args.demo).map_err(|e| e.to_string())?;
+    let config = Config {
+        database_url: args.db.database_url,
+        bind: args.bind,
+        pool_size: args.pool_size,
+        jwt_secret,
+        jwt_issuer: std::env::var("REINTEGRA_JWT_ISSUER").unwrap_or_else(|_| "reintegra".into()),
+        jwt_audience: std::env::var("REINTEGRA_JWT_AUDIENCE")
+            .unwrap_or_else(|_| "reintegra-api".into()),
+        token_ttl: Duration::from_secs(args.token_ttl_secs.clamp(60, 86_400)),
+        json_limit_bytes: args.json_limit_bytes,
+        demo: args.demo,
+        workers: args.workers,
+        login_max_failures: 5,
+        login_window: Duration::from_secs(300),
+    };
+    let bind = config.bind.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config).map_err(|e| e.to_string())?;
+        log::info!("reintegra listening on {bind}; Swagger UI at /docs/, spec at /openapi.json");
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,126 @@
+//! The OpenAPI document: the info block, the security scheme, and the reusable problem responses. Paths and
+//! schemas are collected from the registered services by utoipa-actix-web, so nothing is listed twice.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder, response::Response};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{PROBLEM_JSON, Problem};
+
+/// The name of the bearer-JWT security scheme in the spec.
+pub const BEARER: &str = "bearer_jwt";
+
+const API_DESCRIPTION: &str = r#"
+**reintegra** lets the institutions of a Polish city's social-services network run two shared procedures through
+one API instead of paper, fax and e-mail:
+
+1. **Referral to a social integration centre (CIS) and participation in it**: the application, the social worker's
+   opinion (due 14 days after the application reaches MOPR), the referral, the individual programme (IPZS) with its
+   trial month, qualification, admission lists, health insurance and early termination notices.
+2. **Placement in a care home (DPS)**: application, qualifying team, administrative and fee decisions, appeal window
+   and waiting list.
+
+### Who calls it
+Partner institutions' software and apps. Each caller holds a bearer token from `POST /api/v1/auth/token` whose claims
+carry its institution (`inst`), the institution's kind (`kind`: `MOPR`, `CIS`, `PCPR`, `NGO`) and the person's
+`role`. A caller sees only what the procedure gives its institution; a record it may not see answers **404, exactly
+as if it did not exist**.
+
+### Conventions
+* JSON with snake_case fields; timestamps are RFC 3339 in UTC; legal dates are `YYYY-MM-DD`.
+* Errors are RFC 9457 `application/problem+json` with a stable snake_case `code` to switch on; a 422 lists each
+  invalid field in `errors`.
+* Lists take `limit` (default 50, at most 200) and an opaque `cursor`, and answer `{"items": [...], "next_cursor": ...}`;
+  pass `next_cursor` back until it is `null`.
+* Every mutable record has a `version`, sent as the `ETag` of its GET. Updates and state transitions require
+  `If-Match` with that ETag: 428 without it, 412 when someone else changed the record first.
+* Every response carries `X-Request-Id`; send your own (letters, digits, `-_.`, up to 64) to correlate logs.
+"#;
+
+/// The document's fixed parts; paths are merged in when the app is built.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "reintegra",
+        description = API_DESCRIPTION,
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "reintegra maintainers")
+    ),
+    modifiers(&SecuritySchemes),
+    components(
+        schemas(Problem),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, PreconditionFailed,
+            PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, PreconditionRequired, TooManyRequests,
+            ServiceUnavailable, InternalError
+        )
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness probes for load balancers and orchestrators."),
+    )
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/token`, sent as `Authorization: Bearer <token>`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn problem_response(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+macro_rules! problem_responses {
+    ($($name:ident => $description:expr;)*) => {
+        $(
+            #[doc = $description]
+            pub struct $name;
+            impl<'s> utoipa::ToResponse<'s> for $name {
+                fn response() -> (&'s str, RefOr<Response>) {
+                    (stringify!($name), problem_response($description))
+                }
+            }
+        )*
+    };
+}
+
+problem_responses! {
+    BadRequest => "The body is not valid JSON, or the query string is malformed (`malformed_json`, `invalid_query`).";
+    Unauthorized => "No bearer token, or one that is expired, tampered with or not issued for this API (`unauthorized`). Carries `WWW-Authenticate: Bearer`.";
+    Forbidden => "The caller is known but its institution kind or role may not do this (`forbidden`).";
+    NotFound => "No such record, or one the caller may not see; the two are indistinguishable (`not_found`).";
+    MethodNotAllowed => "The path exists but not with this method; `Allow` lists the methods it takes (`method_not_allowed`).";
+    Conflict => "A duplicate, or a state transition the procedure does not allow; `code` names the rule.";
+    PreconditionFailed => "The `If-Match` version is stale: someone changed the record first. GET it again (`version_mismatch`).";
+    PayloadTooLarge => "The body is larger than the service accepts (`payload_too_large`).";
+    UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`).";
+    UnprocessableContent => "The request parsed but breaks validation rules; `errors` lists each field (`validation_failed`) or `code` names the rule.";
+    PreconditionRequired => "The update has no `If-Match` header (`if_match_required`).";
+    TooManyRequests => "Too many attempts; `Retry-After` says how many seconds to wait (`too_many_requests`).";
+    ServiceUnavailable => "The database does not answer; retry later (`service_unavailable`).";
+    InternalError => "An unexpected failure. The body says nothing about it; quote `X-Request-Id` when reporting it (`internal_error`).";
+}

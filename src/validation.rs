@@ -1,0 +1,41 @@
+//! Turning `validator` reports into the API's field errors, with dotted paths into nested bodies.
+
+use crate::error::FieldError;
+use validator::{ValidationErrors, ValidationErrorsKind};
+
+/// Flattens a (possibly nested) validation report into one list of field errors, sorted by field so that the
+/// order is stable between runs.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
+    out
+}
+
+fn collect(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| format!("{path} is not valid ({})", e.code));
+                    out.push(FieldError::new(path.clone(), e.code.to_string(), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(&path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(&format!("{path}[{index}]"), inner, out);
+                }
+            }
+        }
+    }
+}

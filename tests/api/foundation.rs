@@ -1,0 +1,88 @@
+use reqwest::{Method, StatusCode};
+
+use crate::helpers::{assert_problem, json, spawn_app};
+
+#[tokio::test]
+async fn liveness_and_readiness_answer_ok() {
+    let app = spawn_app().await;
+    for path in ["/health/live", "/health/ready"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(json(resp).await["status"], "ok");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_problem_not_plain_text() {
+    let app = spawn_app().await;
+    for path in ["/nope", "/api/v1/nothing-here", "/api/v2/persons"] {
+        assert_problem(app.get(path).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
+}
+
+#[tokio::test]
+async fn a_known_path_with_the_wrong_method_is_405_with_allow() {
+    let app = spawn_app().await;
+    let resp = app
+        .request(Method::DELETE, "/health/ready")
+        .send()
+        .await
+        .unwrap();
+    let allow = resp
+        .headers()
+        .get("allow")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_problem(resp, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    assert_eq!(allow, "GET, HEAD");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_echoes_a_clean_one() {
+    let app = spawn_app().await;
+    let resp = app.get("/health/live").await;
+    assert!(resp.headers().get("x-request-id").is_some());
+    let resp = app
+        .request(Method::GET, "/health/live")
+        .header("x-request-id", "partner-trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers().get("x-request-id").unwrap(),
+        "partner-trace-42"
+    );
+    let resp = app
+        .request(Method::GET, "/nope")
+        .header("x-request-id", "has spaces")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(resp.headers().get("x-request-id").unwrap(), "has spaces");
+}
+
+#[tokio::test]
+async fn responses_are_not_cached_and_not_sniffed() {
+    let app = spawn_app().await;
+    let resp = app.get("/health/live").await;
+    assert_eq!(resp.headers().get("cache-control").unwrap(), "no-store");
+    assert_eq!(
+        resp.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+}
+
+#[test]
+fn startup_fails_fast_with_one_line_when_postgres_is_unreachable() {
+    // Port 1 on loopback refuses at once; the error must name the backend and not hang.
+    let err = reintegra::db::connect("postgres://nobody@127.0.0.1:1/none", 1)
+        .expect_err("connecting to a closed port fails");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("cannot connect to the database (PostgreSQL)"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\n'), "{msg}");
+}
