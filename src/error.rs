@@ -268,6 +268,12 @@ impl From<diesel::result::Error> for ApiError {
             Error::NotFound => {
                 ApiError::NotFound("no record with this id is visible to you".into())
             }
+            // The pre-insert checks name the rule; this catches a concurrent insert that won the race.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict {
+                code: "duplicate",
+                detail: "a record with the same unique value already exists".into(),
+                existing: None,
+            },
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::ServiceUnavailable("the database is busy; retry the request".into())
             }

@@ -67,11 +67,13 @@ pub async fn request_id(
 pub fn problem_for_plain_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
+    // Our own errors are problem+json; the token endpoint's are RFC 6749 JSON. Both pass untouched.
+    let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("application/json"));
+    if is_json {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
@@ -281,4 +283,50 @@ mod tests {
         let long = "a".repeat(65);
         assert!(acceptable_request_id(&HeaderValue::from_str(&long).unwrap()).is_none());
     }
+}
+
+/// The version a client read, from `If-Match: "3"` (weak `W/"3"` accepted). Updates and transitions call
+/// [`IfMatch::required`]: 428 without the header, and the store answers 412 when the version is stale.
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Option<i32>);
+
+impl IfMatch {
+    pub fn required(self) -> Result<i32, ApiError> {
+        self.0.ok_or(ApiError::PreconditionRequired)
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(raw) = req.headers().get(header::IF_MATCH) else {
+            return ready(Ok(IfMatch(None)));
+        };
+        let parsed = raw
+            .to_str()
+            .ok()
+            .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
+            .and_then(|s| s.parse::<i32>().ok());
+        ready(match parsed {
+            Some(v) => Ok(IfMatch(Some(v))),
+            // "*" or garbage cannot name a version the client has seen.
+            None => Err(ApiError::PreconditionFailed(
+                "If-Match must be the ETag of the record, e.g. \"3\"".into(),
+            )),
+        })
+    }
+}
+
+/// The ETag of a record version.
+pub fn etag(version: i32) -> (HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
+}
+
+/// The 412 for a stale version, shared by every store.
+pub fn stale(what: &str) -> ApiError {
+    ApiError::PreconditionFailed(format!(
+        "the {what} was changed since you read it; GET it again and retry with its new ETag"
+    ))
 }

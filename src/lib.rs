@@ -3,12 +3,18 @@
 //! The binary in `main.rs` only parses the command line; everything it runs is built here, through
 //! [`Application::build`], which is also what the integration tests start.
 
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod institutions;
 pub mod openapi;
+pub mod pagination;
+pub mod users;
 pub mod validation;
 
 use std::net::TcpListener;
@@ -26,18 +32,23 @@ use crate::config::Config;
 use crate::db::DbPool;
 use crate::http::RouteTable;
 
-/// What every handler can reach: the pool and the configuration.
+/// What every handler can reach: the pool, the configuration and the token service.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
+    pub tokens: Arc<auth::tokens::TokenService>,
 }
 
 /// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(health::live)
-        .service(health::ready)
-        .service(scope::scope("/api/v1"));
+    cfg.service(health::live).service(health::ready).service(
+        scope::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(institutions::routes)
+            .configure(users::routes)
+            .configure(audit::routes),
+    );
 }
 
 /// The OpenAPI document of exactly the routes [`routes`] registers.
@@ -86,6 +97,15 @@ impl Application {
         if applied > 0 {
             log::info!("applied {applied} migration(s)");
         }
+        if config.demo {
+            let mut conn = pool.get().map_err(|e| StartError::Other(e.to_string()))?;
+            if demo::seed(&mut conn)
+                .map_err(|e| StartError::Other(format!("demo seeding failed: {e}")))?
+            {
+                log::info!("seeded demo institutions and users");
+            }
+            log::warn!("{}", demo::banner());
+        }
         let listener = TcpListener::bind(&config.bind).map_err(|cause| StartError::Bind {
             addr: config.bind.clone(),
             cause,
@@ -96,6 +116,7 @@ impl Application {
             .port();
         let state = AppState {
             pool: pool.clone(),
+            tokens: Arc::new(auth::tokens::TokenService::new(&config)),
             config: Arc::new(config),
         };
         let server = serve(listener, state).map_err(|e| StartError::Other(e.to_string()))?;

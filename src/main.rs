@@ -25,6 +25,18 @@ enum Command {
     Migrate(DbArgs),
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Create a platform admin (the first account; it registers institutions and their admins). The password is
+    /// read from REINTEGRA_ADMIN_PASSWORD or, if unset, from the first line of standard input.
+    CreateAdmin(CreateAdminArgs),
+}
+
+#[derive(Args, Clone)]
+struct CreateAdminArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Login name of the new platform admin.
+    #[arg(long)]
+    username: String,
 }
 
 #[derive(Args, Clone)]
@@ -67,6 +79,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Migrate(args)) => migrate(&args),
+        Some(Command::CreateAdmin(args)) => create_admin(&args),
         Some(Command::Serve(args)) => serve(args),
         None => serve(cli.serve),
     };
@@ -83,6 +96,33 @@ fn migrate(args: &DbArgs) -> Result<(), String> {
     let pool = db::connect(&args.database_url, 1).map_err(|e| e.to_string())?;
     let applied = db::migrate(&pool).map_err(|e| e.to_string())?;
     println!("applied {applied} migration(s)");
+    Ok(())
+}
+
+fn create_admin(args: &CreateAdminArgs) -> Result<(), String> {
+    let password = match std::env::var("REINTEGRA_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let pool = db::connect(&args.db.database_url, 1).map_err(|e| e.to_string())?;
+    db::migrate(&pool).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let id = reintegra::demo::create_platform_admin(&mut conn, &args.username, &password).map_err(
+        |e| {
+            let p = e.problem();
+            match p.errors.first() {
+                Some(f) => format!("{}: {}", f.field, f.message),
+                None => p.detail,
+            }
+        },
+    )?;
+    println!("created platform admin {} ({id})", args.username);
     Ok(())
 }
 

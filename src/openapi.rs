@@ -56,6 +56,11 @@ as if it did not exist**.
         )
     ),
     tags(
+        (name = "auth", description = "Signing in: the OAuth 2.0 token endpoint and the caller's identity."),
+        (name = "institutions", description = "The directory of partner institutions (MOPR, CIS, PCPR, NGO)."),
+        (name = "users", description = "People's accounts, managed by each institution's `admin`."),
+        (name = "api-clients", description = "Credentials for partner software (OAuth client credentials), managed by each institution's `admin`."),
+        (name = "audit", description = "The append-only audit trail of reads and changes of personal data."),
         (name = "health", description = "Liveness and readiness probes for load balancers and orchestrators."),
     )
 )]

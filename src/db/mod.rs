@@ -24,6 +24,8 @@ pub enum DbConnection {
 }
 
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+/// The backend type of [`DbConnection`], for boxed queries.
+pub type Backend = <DbConnection as Connection>::Backend;
 pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -177,6 +179,14 @@ pub fn write_tx<T>(
 /// Whether the database answers a trivial query; used by the readiness probe.
 pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
     conn.batch_execute("SELECT 1").map_err(ApiError::from)
+}
+
+/// The current UTC time at the precision both backends store (microseconds), so that what a create returns is
+/// exactly what a later read returns.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let t = chrono::Utc::now().naive_utc();
+    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
 }
 
 #[cfg(test)]

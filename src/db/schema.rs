@@ -42,6 +42,7 @@ diesel::table! {
         created_at -> Timestamp,
         failed_logins -> Integer,
         last_failed_login_at -> Nullable<Timestamp>,
+        version -> Integer,
     }
 }
 

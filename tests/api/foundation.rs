@@ -86,3 +86,91 @@ fn startup_fails_fast_with_one_line_when_postgres_is_unreachable() {
     );
     assert!(!msg.contains('\n'), "{msg}");
 }
+
+#[tokio::test]
+async fn bad_bodies_get_the_right_problem_and_change_nothing() {
+    let app = spawn_app().await;
+    let token = app.token("platform-admin").await;
+    let before = institution_count(&app, &token).await;
+
+    let send = |body: Vec<u8>, ctype: &'static str| {
+        app.request(Method::POST, "/api/v1/institutions")
+            .bearer_auth(&token)
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+    };
+    assert_problem(
+        send(b"{not json".to_vec(), "application/json")
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+    )
+    .await;
+    assert_problem(
+        send(br#"{"kind":"CIS"}"#.to_vec(), "text/plain")
+            .await
+            .unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    let huge = format!(
+        r#"{{"kind":"CIS","name":"{}","address":"x"}}"#,
+        "a".repeat(100_000)
+    );
+    assert_problem(
+        send(huge.into_bytes(), "application/json").await.unwrap(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
+    let body = assert_problem(
+        send(
+            br#"{"kind":"CIS","address":"x"}"#.to_vec(),
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "name");
+    assert_eq!(body["errors"][0]["code"], "required");
+    let body = assert_problem(
+        send(
+            br#"{"kind":"CIS","name":"x","address":"x","extra":1}"#.to_vec(),
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["code"], "unknown_field");
+    assert_problem(
+        send(
+            br#"{"kind":"SCHOOL","name":"x","address":"x"}"#.to_vec(),
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    assert_eq!(institution_count(&app, &token).await, before);
+}
+
+async fn institution_count(app: &crate::helpers::TestApp, token: &str) -> usize {
+    let page = json(
+        app.call(Method::GET, "/api/v1/institutions", token, None)
+            .await,
+    )
+    .await;
+    page["items"].as_array().unwrap().len()
+}

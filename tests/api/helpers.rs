@@ -65,6 +65,7 @@ fn database_url_with_name(url: &str, name: &str) -> String {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub database_url: String,
     _db: TestDb,
 }
 
@@ -76,7 +77,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the service after letting the test adjust its configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (db, url) = TestDb::create();
-    let mut config = Config::for_tests(url);
+    let mut config = Config::for_tests(url.clone());
     adjust(&mut config);
     let app = Application::build(config).expect("the service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -87,6 +88,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        database_url: url,
         _db: db,
     }
 }
@@ -144,4 +146,150 @@ fn database_names_are_replaced_in_urls() {
         database_url_with_name("postgres://u@h", "x"),
         "postgres://u@h/x"
     );
+}
+
+pub const DEMO_PASSWORD: &str = "reintegra-demo";
+
+/// Every demo account: (username, institution key, role).
+pub const DEMO_USERS: [(&str, &str, &str); 9] = [
+    ("mopr-admin", "MOPR", "admin"),
+    ("mopr-director", "MOPR", "director"),
+    ("mopr-worker", "MOPR", "social_worker"),
+    ("mopr-staff", "MOPR", "staff"),
+    ("cis-director", "CIS", "director"),
+    ("cis-staff", "CIS", "staff"),
+    ("pcpr-staff", "PCPR", "staff"),
+    ("ngo-staff", "NGO", "staff"),
+    ("platform-admin", "", "platform_admin"),
+];
+
+impl TestApp {
+    /// Posts a token request form.
+    pub async fn token_request(&self, form: &[(&str, &str)]) -> Response {
+        self.request(Method::POST, "/api/v1/auth/token")
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Signs in a user and returns the access token, failing the test if that does not work.
+    pub async fn login_as(&self, username: &str, password: &str) -> String {
+        let resp = self
+            .token_request(&[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password),
+            ])
+            .await;
+        assert_eq!(resp.status(), 200, "sign-in of {username} failed");
+        json(resp).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The token of a demo user.
+    pub async fn token(&self, username: &str) -> String {
+        self.login_as(username, DEMO_PASSWORD).await
+    }
+
+    /// A request with a bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self.request(method, path).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// A state change with `If-Match`.
+    pub async fn call_if_match(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        version: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self
+            .request(method, path)
+            .bearer_auth(token)
+            .header("if-match", version);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// The id of the demo institution of a kind.
+    pub async fn institution_id(&self, kind: &str) -> String {
+        let token = self.token("platform-admin").await;
+        let resp = self
+            .call(
+                Method::GET,
+                &format!("/api/v1/institutions?kind={kind}"),
+                &token,
+                None,
+            )
+            .await;
+        assert_eq!(resp.status(), 200);
+        json(resp).await["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The id of a user, looked up by a platform admin.
+    pub async fn user_id(&self, username: &str) -> String {
+        let token = self.token("platform-admin").await;
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/users?limit=200&cursor={c}"),
+                None => "/api/v1/users?limit=200".to_owned(),
+            };
+            let page = json(self.call(Method::GET, &path, &token, None).await).await;
+            for u in page["items"].as_array().unwrap() {
+                if u["username"] == username {
+                    return u["id"].as_str().unwrap().to_owned();
+                }
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => panic!("no user {username}"),
+            }
+        }
+    }
+}
+
+/// The ETag header of a response.
+pub fn etag_of(resp: &Response) -> String {
+    resp.headers()
+        .get("etag")
+        .expect("an ETag header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The claims of a JWT, decoded without verification (for assertions only).
+pub fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url payload");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+#[allow(dead_code)]
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap()
 }

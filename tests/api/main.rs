@@ -2,5 +2,10 @@
 
 mod helpers;
 
+mod access_matrix;
+mod audit;
+mod auth;
 mod foundation;
+mod institutions;
 mod openapi;
+mod users;

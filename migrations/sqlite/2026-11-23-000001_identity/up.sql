@@ -41,7 +41,8 @@ CREATE TABLE api_clients (
     created_by TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     failed_logins INTEGER NOT NULL DEFAULT 0,
-    last_failed_login_at TIMESTAMP
+    last_failed_login_at TIMESTAMP,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX api_clients_client_id_key ON api_clients (client_id);
 CREATE INDEX api_clients_institution_idx ON api_clients (institution_id, id);

@@ -1,0 +1,96 @@
+//! The [`Caller`] extractor: who is making this request, from a verified bearer token whose subject is still
+//! active. Every protected handler takes a `Caller`; a request without a valid token never reaches it.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use super::{InstitutionKind, PrincipalType, Role, store};
+use crate::AppState;
+use crate::db;
+use crate::error::ApiError;
+use crate::http::RequestId;
+
+/// The authenticated principal of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user's or API client's id.
+    pub id: String,
+    pub principal: PrincipalType,
+    /// `None` only for a platform admin.
+    pub institution_id: Option<String>,
+    pub kind: Option<InstitutionKind>,
+    pub role: Role,
+    /// Written into audit records.
+    pub request_id: String,
+}
+
+impl Caller {
+    pub fn is_platform_admin(&self) -> bool {
+        self.role == Role::PlatformAdmin
+    }
+
+    pub fn is_kind(&self, kind: InstitutionKind) -> bool {
+        self.kind == Some(kind)
+    }
+
+    pub fn belongs_to(&self, institution_id: &str) -> bool {
+        self.institution_id.as_deref() == Some(institution_id)
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let missing = || ApiError::Unauthorized("send Authorization: Bearer <access token>".into());
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(missing)?;
+    let value = value.to_str().map_err(|_| missing())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(missing());
+    }
+    Ok(token.trim().to_owned())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let request_id = RequestId::from_request(req, &mut Payload::None).into_inner();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let claims = state.tokens.verify(&token?)?;
+            let consistent = match claims.role {
+                Role::PlatformAdmin => claims.inst.is_none() && claims.kind.is_none(),
+                _ => claims.inst.is_some() && claims.kind.is_some(),
+            };
+            if !consistent {
+                return Err(ApiError::Unauthorized(
+                    "the token's claims are inconsistent".into(),
+                ));
+            }
+            // A deactivated account's tokens stop working at once, not when they expire.
+            let (sub, sub_type) = (claims.sub.clone(), claims.sub_type);
+            let active = db::run(&state.pool, move |conn| {
+                store::principal_is_active(conn, sub_type, &sub)
+            })
+            .await?;
+            if !active {
+                return Err(ApiError::Unauthorized("this account is deactivated".into()));
+            }
+            Ok(Caller {
+                id: claims.sub,
+                principal: claims.sub_type,
+                institution_id: claims.inst,
+                kind: claims.kind,
+                role: claims.role,
+                request_id: request_id.map(|r| r.0).unwrap_or_default(),
+            })
+        })
+    }
+}

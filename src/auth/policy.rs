@@ -1,0 +1,145 @@
+//! The one place that decides who may do what. Deny by default: every function lists the callers it allows and
+//! refuses everyone else. Handlers call these and never compare roles themselves.
+//!
+//! Two refusals exist on purpose: 403 when the caller may know the record exists but may not act on it, and 404
+//! when the caller may not even know it exists (see [`crate::error::ApiError::NotFound`]).
+
+use super::{Caller, InstitutionKind, Role};
+use crate::error::ApiError;
+
+fn forbidden(what: &str) -> ApiError {
+    ApiError::Forbidden(format!("your institution kind or role may not {what}"))
+}
+
+/// Reading the directory of institutions: every signed-in caller (applications must name a CIS).
+pub fn may_read_institutions(_caller: &Caller) -> Result<(), ApiError> {
+    Ok(())
+}
+
+/// Registering an institution: platform admins only.
+pub fn may_create_institution(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_platform_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("register institutions"))
+    }
+}
+
+/// Whose accounts (users and API clients) a caller administers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminScope {
+    /// A platform admin: every institution.
+    Platform,
+    /// An institution's admin: that institution only.
+    Institution(String),
+}
+
+impl AdminScope {
+    pub fn covers(&self, institution_id: &str) -> bool {
+        match self {
+            AdminScope::Platform => true,
+            AdminScope::Institution(own) => own == institution_id,
+        }
+    }
+}
+
+/// Managing accounts: an institution's `admin` for its own institution, a platform admin for any.
+pub fn account_admin_scope(caller: &Caller) -> Result<AdminScope, ApiError> {
+    match (caller.role, &caller.institution_id) {
+        (Role::PlatformAdmin, _) => Ok(AdminScope::Platform),
+        (Role::Admin, Some(inst)) => Ok(AdminScope::Institution(inst.clone())),
+        _ => Err(forbidden("manage user accounts or API clients")),
+    }
+}
+
+/// Reading the audit trail: MOPR directors (MOPR keeps the city's registry of persons) and platform admins.
+pub fn may_read_audit(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_platform_admin()
+        || (caller.is_kind(InstitutionKind::Mopr) && caller.role == Role::Director)
+    {
+        Ok(())
+    } else {
+        Err(forbidden("read the audit trail"))
+    }
+}
+
+/// Which roles an account of an institution of `kind` may hold.
+pub fn role_allowed_in(kind: InstitutionKind, role: Role) -> bool {
+    match role {
+        Role::SocialWorker => kind == InstitutionKind::Mopr,
+        Role::PlatformAdmin => false,
+        Role::Staff | Role::Director | Role::Admin => true,
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use crate::auth::PrincipalType;
+
+    pub fn caller(kind: Option<InstitutionKind>, role: Role) -> Caller {
+        Caller {
+            id: "u".into(),
+            principal: PrincipalType::User,
+            institution_id: kind.map(|k| format!("inst-{}", k.as_str())),
+            kind,
+            role,
+            request_id: "r".into(),
+        }
+    }
+
+    #[test]
+    fn only_platform_admins_register_institutions() {
+        assert!(may_create_institution(&caller(None, Role::PlatformAdmin)).is_ok());
+        for kind in InstitutionKind::ALL {
+            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
+                assert!(may_create_institution(&caller(Some(kind), role)).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn admins_manage_only_their_own_institution() {
+        let admin = caller(Some(InstitutionKind::Cis), Role::Admin);
+        let scope = account_admin_scope(&admin).unwrap();
+        assert!(scope.covers("inst-CIS"));
+        assert!(!scope.covers("inst-MOPR"));
+        assert!(
+            account_admin_scope(&caller(None, Role::PlatformAdmin))
+                .unwrap()
+                .covers("x")
+        );
+        for role in [Role::Staff, Role::SocialWorker, Role::Director] {
+            assert!(account_admin_scope(&caller(Some(InstitutionKind::Mopr), role)).is_err());
+        }
+    }
+
+    #[test]
+    fn audit_is_for_mopr_directors_and_platform_admins() {
+        for kind in InstitutionKind::ALL {
+            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
+                let allowed = kind == InstitutionKind::Mopr && role == Role::Director;
+                assert_eq!(
+                    may_read_audit(&caller(Some(kind), role)).is_ok(),
+                    allowed,
+                    "{kind:?} {role:?}"
+                );
+            }
+        }
+        assert!(may_read_audit(&caller(None, Role::PlatformAdmin)).is_ok());
+    }
+
+    #[test]
+    fn social_workers_exist_only_in_mopr() {
+        assert!(role_allowed_in(InstitutionKind::Mopr, Role::SocialWorker));
+        for kind in [
+            InstitutionKind::Cis,
+            InstitutionKind::Pcpr,
+            InstitutionKind::Ngo,
+        ] {
+            assert!(!role_allowed_in(kind, Role::SocialWorker));
+            assert!(role_allowed_in(kind, Role::Director));
+        }
+        assert!(!role_allowed_in(InstitutionKind::Mopr, Role::PlatformAdmin));
+    }
+}

@@ -1,0 +1,54 @@
+use diesel::prelude::*;
+
+use super::model::InstitutionRow;
+use crate::auth::InstitutionKind;
+use crate::db::schema::institutions;
+use crate::db::{Backend, DbConnection};
+use crate::error::ApiError;
+use crate::pagination::PageRequest;
+
+pub fn insert(conn: &mut DbConnection, row: &InstitutionRow) -> Result<(), ApiError> {
+    let exists = institutions::table
+        .filter(institutions::name.eq(&row.name))
+        .select(institutions::id)
+        .first::<String>(conn)
+        .optional()?;
+    if let Some(id) = exists {
+        return Err(ApiError::Conflict {
+            code: "duplicate_institution_name",
+            detail: "an institution with this name is already registered".into(),
+            existing: Some(format!("/api/v1/institutions/{id}")),
+        });
+    }
+    diesel::insert_into(institutions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<InstitutionRow>, ApiError> {
+    Ok(institutions::table
+        .find(id)
+        .select(InstitutionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    kind: Option<InstitutionKind>,
+    page: &PageRequest,
+) -> Result<Vec<InstitutionRow>, ApiError> {
+    let mut q = institutions::table
+        .select(InstitutionRow::as_select())
+        .into_boxed::<Backend>();
+    if let Some(k) = kind {
+        q = q.filter(institutions::kind.eq(k.as_str()));
+    }
+    if let Some(after) = &page.after {
+        q = q.filter(institutions::id.gt(after));
+    }
+    Ok(q.order(institutions::id.asc())
+        .limit(page.limit + 1)
+        .load(conn)?)
+}

@@ -1,0 +1,399 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use validator::Validate;
+
+use super::model::{NewUser, PasswordReset, User, UserRow, check_role};
+use super::store;
+use crate::AppState;
+use crate::audit::{self, Action, Entry};
+use crate::auth::policy::{self, AdminScope};
+use crate::auth::{Caller, InstitutionKind, password};
+use crate::db::{self, DbConnection};
+use crate::error::ApiError;
+use crate::http::{IfMatch, etag};
+use crate::institutions;
+use crate::pagination::{Page, PageParams};
+
+/// The institution a new account will belong to: the one named, or the admin's own. An institution admin
+/// naming another institution is refused (403); a platform admin must name an existing one (422).
+pub(crate) fn target_institution(
+    conn: &mut DbConnection,
+    scope: &AdminScope,
+    requested: Option<&str>,
+) -> Result<(String, InstitutionKind), ApiError> {
+    let id = match (scope, requested) {
+        (AdminScope::Institution(own), None) => own.clone(),
+        (AdminScope::Platform, Some(id)) => id.to_owned(),
+        (AdminScope::Institution(own), Some(id)) if own == id => id.to_owned(),
+        (AdminScope::Institution(_), Some(_)) => {
+            return Err(ApiError::Forbidden(
+                "an institution's admin manages only the accounts of their own institution".into(),
+            ));
+        }
+        (AdminScope::Platform, None) => {
+            return Err(ApiError::field(
+                "institution_id",
+                "required",
+                "a platform admin must name the institution",
+            ));
+        }
+    };
+    let inst = institutions::store::get(conn, &id)?.ok_or_else(|| {
+        ApiError::field(
+            "institution_id",
+            "unknown_institution",
+            "no institution has this id",
+        )
+    })?;
+    Ok((id, inst.kind()?))
+}
+
+/// Whether a scope covers an account that may belong to no institution (a platform admin's).
+fn covers(scope: &AdminScope, institution_id: Option<&str>) -> bool {
+    match institution_id {
+        Some(inst) => scope.covers(inst),
+        None => *scope == AdminScope::Platform,
+    }
+}
+
+fn respond(status: actix_web::http::StatusCode, row: UserRow) -> Result<HttpResponse, ApiError> {
+    let view = row.into_view()?;
+    let mut resp = HttpResponse::build(status);
+    resp.insert_header(etag(view.version));
+    if status == actix_web::http::StatusCode::CREATED {
+        resp.insert_header((header::LOCATION, format!("/api/v1/users/{}", view.id)));
+    }
+    Ok(resp.json(view))
+}
+
+/// Filters of the user list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Platform admins: only users of this institution. An institution's admin always sees only their own, and
+    /// naming another institution is refused.
+    pub institution_id: Option<String>,
+}
+
+/// List user accounts.
+///
+/// An institution's `admin` sees the accounts of their own institution; a platform admin sees every account.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "list_users",
+    security(("bearer_jwt" = [])),
+    params(UserQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of accounts.", body = Page<User>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UserQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = policy::account_admin_scope(&caller)?;
+    let page = page.resolve()?;
+    let institution = match (&scope, query.into_inner().institution_id) {
+        (AdminScope::Platform, requested) => requested,
+        (AdminScope::Institution(own), None) => Some(own.clone()),
+        (AdminScope::Institution(own), Some(requested)) if *own == requested => Some(requested),
+        (AdminScope::Institution(_), Some(_)) => {
+            return Err(ApiError::Forbidden(
+                "an institution's admin sees only the accounts of their own institution".into(),
+            ));
+        }
+    };
+    let limit = page.limit;
+    let rows = db::run(&state.pool, move |conn| {
+        let rows = store::list_users(conn, institution.as_deref(), &page)?;
+        audit::record(
+            conn,
+            &caller,
+            Entry::new(Action::List, "user", institution.as_deref().unwrap_or("*")),
+        )?;
+        Ok(rows)
+    })
+    .await?;
+    let page = Page::from_rows(rows, limit, |r| &r.id, |r| r);
+    let items = page
+        .items
+        .into_iter()
+        .map(UserRow::into_view)
+        .collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(Page::<User> {
+        items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Create a user account.
+///
+/// An institution's `admin` creates accounts in their own institution; a platform admin creates them in any
+/// institution (in particular each institution's first `admin`). `social_worker` exists only in a MOPR.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "create_user",
+    security(("bearer_jwt" = [])),
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "Created; `Location` names it and `ETag` carries its version.", body = User),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewUser>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = policy::account_admin_scope(&caller)?;
+    let new = body.into_inner();
+    new.validate()?;
+    let row = db::run(&state.pool, move |conn| {
+        let (institution_id, kind) =
+            target_institution(conn, &scope, new.institution_id.as_deref())?;
+        check_role(kind, new.role)?;
+        let now = crate::db::now();
+        let row = UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            institution_id: Some(institution_id),
+            username: new.username,
+            display_name: new.display_name,
+            password_hash: password::hash(&new.password)?,
+            role: new.role.as_str().to_owned(),
+            active: true,
+            failed_logins: 0,
+            last_failed_login_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        db::write_tx(conn, |conn| {
+            store::insert_user(conn, &row)?;
+            audit::record(conn, &caller, Entry::new(Action::Create, "user", &row.id))
+        })?;
+        Ok(row)
+    })
+    .await?;
+    respond(actix_web::http::StatusCode::CREATED, row)
+}
+
+/// Get a user account.
+///
+/// An account of another institution answers 404, as if it did not exist.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "get_user",
+    security(("bearer_jwt" = [])),
+    params(("id" = String, Path, description = "The user's id.")),
+    responses(
+        (status = 200, description = "The account; `ETag` carries its version.", body = User),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = policy::account_admin_scope(&caller)?;
+    let id = id.into_inner();
+    let row = db::run(&state.pool, move |conn| {
+        let row = store::get_user(conn, &id)?
+            .filter(|r| covers(&scope, r.institution_id.as_deref()))
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        audit::record(conn, &caller, Entry::new(Action::Read, "user", &row.id))?;
+        Ok(row)
+    })
+    .await?;
+    respond(actix_web::http::StatusCode::OK, row)
+}
+
+async fn change_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    if_match: IfMatch,
+    what: &'static str,
+    change: impl FnOnce(&mut DbConnection, &UserRow, i32) -> Result<UserRow, ApiError> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let scope = policy::account_admin_scope(&caller)?;
+    let version = if_match.required()?;
+    let row = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let current = store::get_user(conn, &id)?
+                .filter(|r| covers(&scope, r.institution_id.as_deref()))
+                .ok_or_else(|| ApiError::not_found("user"))?;
+            let updated = change(conn, &current, version)?;
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Update, "user", &id).detail(what),
+            )?;
+            Ok(updated)
+        })
+    })
+    .await?;
+    respond(actix_web::http::StatusCode::OK, row)
+}
+
+/// Deactivate a user account.
+///
+/// The account can no longer sign in and its existing tokens stop working at once. Admins cannot deactivate
+/// themselves (`cannot_deactivate_self`), so an institution is never left without a way back in. Requires `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "deactivate_user",
+    security(("bearer_jwt" = [])),
+    params(
+        ("id" = String, Path, description = "The user's id."),
+        ("If-Match" = String, Header, description = "The ETag of the account as last read, e.g. `\"3\"`."),
+    ),
+    responses(
+        (status = 200, description = "Deactivated.", body = User),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/users/{id}/deactivate")]
+pub async fn deactivate_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    if id == caller.id {
+        return Err(ApiError::Conflict {
+            code: "cannot_deactivate_self",
+            detail: "you cannot deactivate your own account".into(),
+            existing: None,
+        });
+    }
+    change_user(
+        state,
+        caller,
+        id,
+        if_match,
+        "deactivate",
+        |conn, row, version| {
+            store::set_user_active(conn, &row.id, version, false, crate::db::now())
+        },
+    )
+    .await
+}
+
+/// Reactivate a user account.
+///
+/// Requires `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "activate_user",
+    security(("bearer_jwt" = [])),
+    params(
+        ("id" = String, Path, description = "The user's id."),
+        ("If-Match" = String, Header, description = "The ETag of the account as last read."),
+    ),
+    responses(
+        (status = 200, description = "Active again.", body = User),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/users/{id}/activate")]
+pub async fn activate_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    change_user(
+        state,
+        caller,
+        id.into_inner(),
+        if_match,
+        "activate",
+        |conn, row, version| store::set_user_active(conn, &row.id, version, true, crate::db::now()),
+    )
+    .await
+}
+
+/// Reset a user's password.
+///
+/// Sets a new password chosen by the admin and clears the account's failed sign-in count. Requires `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "reset_user_password",
+    security(("bearer_jwt" = [])),
+    params(
+        ("id" = String, Path, description = "The user's id."),
+        ("If-Match" = String, Header, description = "The ETag of the account as last read."),
+    ),
+    request_body = PasswordReset,
+    responses(
+        (status = 200, description = "The password is changed.", body = User),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/users/{id}/password")]
+pub async fn reset_user_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<PasswordReset>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let new_password = body.into_inner().password;
+    // Hashed before the transaction opens, so the write lock is not held for the hash's ~tens of milliseconds.
+    let hash = web::block(move || password::hash(&new_password)).await??;
+    change_user(
+        state,
+        caller,
+        id.into_inner(),
+        if_match,
+        "reset_password",
+        move |conn, row, version| {
+            store::set_user_password(conn, &row.id, version, &hash, crate::db::now())
+        },
+    )
+    .await
+}

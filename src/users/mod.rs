@@ -1,0 +1,20 @@
+//! User accounts and API clients of an institution, managed by that institution's `admin` (and by platform
+//! admins, who create each institution's first admin).
+
+pub mod api;
+pub mod clients_api;
+pub mod model;
+pub mod store;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(api::list_users)
+        .service(api::create_user)
+        .service(api::get_user)
+        .service(api::deactivate_user)
+        .service(api::activate_user)
+        .service(api::reset_user_password)
+        .service(clients_api::list_api_clients)
+        .service(clients_api::create_api_client)
+        .service(clients_api::get_api_client)
+        .service(clients_api::deactivate_api_client);
+}

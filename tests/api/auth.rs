@@ -1,0 +1,350 @@
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{
+    DEMO_PASSWORD, assert_problem, claims_of, etag_of, json, spawn_app, spawn_app_with,
+};
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef-test-secret";
+
+#[tokio::test]
+async fn the_password_grant_issues_a_bearer_jwt_with_the_institution_and_role() {
+    let app = spawn_app().await;
+    let resp = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "mopr-worker"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers().get("cache-control").unwrap(), "no-store");
+    let body = json(resp).await;
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 900);
+    let claims = claims_of(body["access_token"].as_str().unwrap());
+    assert_eq!(claims["kind"], "MOPR");
+    assert_eq!(claims["role"], "social_worker");
+    assert_eq!(claims["iss"], "reintegra");
+    assert_eq!(claims["aud"], "reintegra-api");
+    for claim in ["sub", "inst", "exp", "iat", "jti"] {
+        assert!(!claims[claim].is_null(), "claim {claim} missing: {claims}");
+    }
+    assert_eq!(claims["inst"], app.institution_id("MOPR").await);
+}
+
+#[tokio::test]
+async fn me_echoes_the_identity_of_the_token() {
+    let app = spawn_app().await;
+    let token = app.token("cis-director").await;
+    let me = json(app.call(Method::GET, "/api/v1/me", &token, None).await).await;
+    assert_eq!(me["institution_kind"], "CIS");
+    assert_eq!(me["role"], "director");
+    assert_eq!(me["principal_type"], "user");
+    assert_eq!(me["id"], claims_of(&token)["sub"]);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_invalid_grant() {
+    let app = spawn_app().await;
+    for (user, pass) in [
+        ("mopr-worker", "wrong-password"),
+        ("nobody-here", DEMO_PASSWORD),
+    ] {
+        let resp = app
+            .token_request(&[
+                ("grant_type", "password"),
+                ("username", user),
+                ("password", pass),
+            ])
+            .await;
+        assert_eq!(resp.status(), 400);
+        let body = json(resp).await;
+        assert_eq!(body["error"], "invalid_grant", "{user}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_token_requests_get_rfc6749_errors() {
+    let app = spawn_app().await;
+    let resp = app
+        .request(Method::POST, "/api/v1/auth/token")
+        .json(&json!({"grant_type": "password", "username": "mopr-worker", "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "invalid_request");
+    let resp = app
+        .token_request(&[("grant_type", "authorization_code")])
+        .await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "unsupported_grant_type");
+    let resp = app
+        .token_request(&[("grant_type", "password"), ("username", "x")])
+        .await;
+    assert_eq!(json(resp).await["error"], "invalid_request");
+    let resp = app.token_request(&[("username", "x")]).await;
+    assert_eq!(json(resp).await["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn a_deactivated_user_cannot_sign_in_and_their_tokens_stop_working() {
+    let app = spawn_app().await;
+    let staff_token = app.token("mopr-staff").await;
+    let admin = app.token("mopr-admin").await;
+    let id = app.user_id("mopr-staff").await;
+    let resp = app
+        .call(Method::GET, &format!("/api/v1/users/{id}"), &admin, None)
+        .await;
+    let version = etag_of(&resp);
+    let resp = app
+        .call_if_match(
+            Method::POST,
+            &format!("/api/v1/users/{id}/deactivate"),
+            &admin,
+            &version,
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(json(resp).await["active"], false);
+
+    let resp = app
+        .call(Method::GET, "/api/v1/me", &staff_token, None)
+        .await;
+    assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let resp = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "mopr-staff"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn the_client_credentials_grant_works_in_the_form_and_with_basic_auth() {
+    let app = spawn_app().await;
+    let admin = app.token("mopr-admin").await;
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/api-clients",
+            &admin,
+            Some(&json!({"name": "MOPR case system", "role": "social_worker"})),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let version = etag_of(&resp);
+    let created = json(resp).await;
+    let (id, client_id, secret) = (
+        created["id"].as_str().unwrap().to_owned(),
+        created["client_id"].as_str().unwrap().to_owned(),
+        created["client_secret"].as_str().unwrap().to_owned(),
+    );
+
+    let resp = app
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", &secret),
+        ])
+        .await;
+    assert_eq!(resp.status(), 200);
+    let claims = claims_of(json(resp).await["access_token"].as_str().unwrap());
+    assert_eq!(
+        (claims["kind"].as_str(), claims["role"].as_str()),
+        (Some("MOPR"), Some("social_worker"))
+    );
+    assert_eq!(claims["sub"], id.as_str());
+
+    let resp = app
+        .request(Method::POST, "/api/v1/auth/token")
+        .basic_auth(&client_id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let client_token = json(resp).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The secret is never shown again.
+    let shown = json(
+        app.call(
+            Method::GET,
+            &format!("/api/v1/api-clients/{id}"),
+            &admin,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(shown.get("client_secret").is_none());
+
+    let resp = app
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", "wrong"),
+        ])
+        .await;
+    assert_eq!(resp.status(), 401);
+    assert_eq!(json(resp).await["error"], "invalid_client");
+
+    let resp = app
+        .call_if_match(
+            Method::POST,
+            &format!("/api/v1/api-clients/{id}/deactivate"),
+            &admin,
+            &version,
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let resp = app
+        .call(Method::GET, "/api/v1/me", &client_token, None)
+        .await;
+    assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let resp = app
+        .token_request(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", &secret),
+        ])
+        .await;
+    assert_eq!(resp.status(), 401);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_even_for_the_right_password() {
+    let app = spawn_app_with(|c| c.login_max_failures = 3).await;
+    for _ in 0..3 {
+        let resp = app
+            .token_request(&[
+                ("grant_type", "password"),
+                ("username", "ngo-staff"),
+                ("password", "not-it-at-all"),
+            ])
+            .await;
+        assert_eq!(resp.status(), 400);
+    }
+    let resp = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "ngo-staff"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .await;
+    let retry_after: u64 = resp
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0 && retry_after <= 300);
+    assert_problem(resp, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    // Other accounts are not affected.
+    app.token("pcpr-staff").await;
+}
+
+fn sign(claims: &serde_json::Value, secret: &str) -> String {
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn tampered_expired_unsigned_and_foreign_tokens_are_refused_with_401() {
+    let app = spawn_app_with(|c| c.jwt_secret = reintegra::config::Secret::new(SECRET)).await;
+    let good = app.token("mopr-director").await;
+    let mut claims = claims_of(&good);
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/me", &good, None)
+            .await
+            .status(),
+        200
+    );
+
+    let mut bad_tokens = Vec::new();
+    // Tampered: the payload claims another role but keeps the old signature.
+    let parts: Vec<&str> = good.split('.').collect();
+    claims["role"] = json!("admin");
+    let forged_payload = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string())
+    };
+    bad_tokens.push((
+        "tampered",
+        format!("{}.{}.{}", parts[0], forged_payload, parts[2]),
+    ));
+    claims["role"] = json!("director");
+    // Expired (beyond the leeway).
+    let now = chrono::Utc::now().timestamp();
+    let mut expired = claims.clone();
+    expired["exp"] = json!(now - 3600);
+    expired["iat"] = json!(now - 4600);
+    bad_tokens.push(("expired", sign(&expired, SECRET)));
+    // alg: none.
+    let none_header = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
+    };
+    bad_tokens.push(("alg none", format!("{none_header}.{}.", parts[1])));
+    // Wrong audience and wrong issuer, correctly signed.
+    let mut aud = claims.clone();
+    aud["aud"] = json!("another-api");
+    bad_tokens.push(("wrong audience", sign(&aud, SECRET)));
+    let mut iss = claims.clone();
+    iss["iss"] = json!("someone-else");
+    bad_tokens.push(("wrong issuer", sign(&iss, SECRET)));
+    // Signed with another key.
+    bad_tokens.push((
+        "foreign key",
+        sign(&claims, "another-secret-another-secret-another"),
+    ));
+    bad_tokens.push(("garbage", "not.a.jwt".to_owned()));
+
+    for (what, token) in bad_tokens {
+        let resp = app.call(Method::GET, "/api/v1/me", &token, None).await;
+        let www = resp
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        assert!(www.unwrap_or_default().starts_with("Bearer"), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/me",
+        "/api/v1/institutions",
+        "/api/v1/users",
+        "/api/v1/audit-events",
+    ] {
+        let resp = app.get(path).await;
+        assert!(resp.headers().get("www-authenticate").is_some(), "{path}");
+        assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    let resp = app
+        .request(Method::GET, "/api/v1/me")
+        .header("authorization", "Basic dXNlcjpwYXNz")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
