@@ -14,6 +14,7 @@ pub mod http;
 pub mod institutions;
 pub mod openapi;
 pub mod pagination;
+pub mod persons;
 pub mod users;
 pub mod validation;
 
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(auth::routes)
             .configure(institutions::routes)
             .configure(users::routes)
+            .configure(persons::routes)
             .configure(audit::routes),
     );
 }

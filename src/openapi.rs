@@ -60,6 +60,7 @@ as if it did not exist**.
         (name = "institutions", description = "The directory of partner institutions (MOPR, CIS, PCPR, NGO)."),
         (name = "users", description = "People's accounts, managed by each institution's `admin`."),
         (name = "api-clients", description = "Credentials for partner software (OAuth client credentials), managed by each institution's `admin`."),
+        (name = "persons", description = "The person registry: the people the procedures are about. MOPR sees everyone; other institutions see the persons they registered or have a case with."),
         (name = "audit", description = "The append-only audit trail of reads and changes of personal data."),
         (name = "health", description = "Liveness and readiness probes for load balancers and orchestrators."),
     )

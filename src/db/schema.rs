@@ -61,7 +61,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        last_name_key -> Text,
+        pesel -> Nullable<Text>,
+        birth_date -> Date,
+        sex -> Text,
+        residence_address -> Nullable<Text>,
+        stay_address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        registered_by_institution_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    person_access (institution_id, person_id, reason) {
+        person_id -> Text,
+        institution_id -> Text,
+        reason -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    person_changes (id) {
+        id -> Text,
+        person_id -> Text,
+        version -> Integer,
+        changed_at -> Timestamp,
+        actor_id -> Text,
+        actor_institution_id -> Nullable<Text>,
+        fields -> Text,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(person_access -> persons (person_id));
+diesel::joinable!(person_changes -> persons (person_id));
 diesel::joinable!(api_clients -> institutions (institution_id));
 
-diesel::allow_tables_to_appear_in_same_query!(institutions, users, api_clients, audit_events);
+diesel::allow_tables_to_appear_in_same_query!(
+    institutions,
+    users,
+    api_clients,
+    audit_events,
+    persons,
+    person_access,
+    person_changes,
+);

@@ -293,3 +293,44 @@ pub fn claims_of(token: &str) -> Value {
 pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap()
 }
+
+/// A valid PESEL for a birth date, a 3-digit serial and sex (the century goes into the month).
+pub fn make_pesel(year: i32, month: u32, day: u32, serial: u32, female: bool) -> String {
+    let offset = match year / 100 {
+        18 => 80,
+        19 => 0,
+        20 => 20,
+        21 => 40,
+        22 => 60,
+        _ => panic!("no PESEL for {year}"),
+    };
+    let s = format!(
+        "{:02}{:02}{:02}{:03}{}",
+        year % 100,
+        month + offset,
+        day,
+        serial % 1000,
+        if female { 2 } else { 1 }
+    );
+    let weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+    let sum: u32 = s
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{s}{}", (10 - sum % 10) % 10)
+}
+
+impl TestApp {
+    /// Registers a person as the given demo user and returns the created record.
+    pub async fn create_person(&self, username: &str, body: &Value) -> Value {
+        let token = self.token(username).await;
+        let resp = self
+            .call(Method::POST, "/api/v1/persons", &token, Some(body))
+            .await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+}

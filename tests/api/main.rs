@@ -8,4 +8,5 @@ mod auth;
 mod foundation;
 mod institutions;
 mod openapi;
+mod persons;
 mod users;
