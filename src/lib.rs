@@ -5,16 +5,21 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod health;
 pub mod http;
 pub mod institutions;
 pub mod openapi;
+pub mod opinions;
 pub mod pagination;
 pub mod persons;
+pub mod referral_applications;
+pub mod referrals;
 pub mod users;
 pub mod validation;
 
@@ -49,6 +54,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(institutions::routes)
             .configure(users::routes)
             .configure(persons::routes)
+            .configure(referral_applications::routes)
+            .configure(opinions::routes)
+            .configure(referrals::routes)
+            .configure(events::routes)
             .configure(audit::routes),
     );
 }

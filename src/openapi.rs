@@ -61,6 +61,10 @@ as if it did not exist**.
         (name = "users", description = "People's accounts, managed by each institution's `admin`."),
         (name = "api-clients", description = "Credentials for partner software (OAuth client credentials), managed by each institution's `admin`."),
         (name = "persons", description = "The person registry: the people the procedures are about. MOPR sees everyone; other institutions see the persons they registered or have a case with."),
+        (name = "referral-applications", description = "Applications for referral to a CIS (workflow A, steps 1–3). State machine: `submitted` → (opinion) → `opinion_issued` → (MOPR's decision) → `referred` | `refused`; the filer may withdraw (`withdrawn`) before the decision. Every transition takes `If-Match` with the application's ETag; an illegal one is 409 with a code naming the rule."),
+        (name = "opinions", description = "The MOPR social worker's opinion on an application, due 14 days after it reached MOPR, forwarded to the CIS at once."),
+        (name = "referrals", description = "MOPR's decision: the referral to the CIS (with the opinion), or its refusal."),
+        (name = "events", description = "Each institution's inbox feed: what the procedures forward to it, in order, never lost or repeated."),
         (name = "audit", description = "The append-only audit trail of reads and changes of personal data."),
         (name = "health", description = "Liveness and readiness probes for load balancers and orchestrators."),
     )

@@ -45,7 +45,7 @@ impl PageParams {
     }
 }
 
-fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     let invalid = || ApiError::BadRequest {
         code: "invalid_cursor",
         detail: "the cursor is not one this API issued; start again without it".into(),

@@ -229,3 +229,132 @@ mod person_tests {
         );
     }
 }
+
+/// The institutions a referral case involves.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseParties<'a> {
+    pub mopr_id: &'a str,
+    pub target_cis_id: &'a str,
+    pub filed_by: &'a str,
+}
+
+fn is_caseworker(caller: &Caller) -> bool {
+    !matches!(caller.role, Role::Admin | Role::PlatformAdmin) && caller.institution_id.is_some()
+}
+
+/// Filing an application for referral to a CIS: casework roles of MOPR, a PCPR or an NGO (art. 12 ust. 2).
+/// Returns the filer's kind, which decides what it may claim.
+pub fn may_file_application(caller: &Caller) -> Result<InstitutionKind, ApiError> {
+    match caller.kind {
+        Some(kind @ (InstitutionKind::Mopr | InstitutionKind::Pcpr | InstitutionKind::Ngo))
+            if is_caseworker(caller) =>
+        {
+            Ok(kind)
+        }
+        _ => Err(forbidden("file applications for referral to a CIS")),
+    }
+}
+
+/// An application is seen by its MOPR, its target CIS and the institution that filed it.
+pub fn sees_application(caller: &Caller, case: CaseParties<'_>) -> bool {
+    is_caseworker(caller)
+        && [case.mopr_id, case.target_cis_id, case.filed_by]
+            .iter()
+            .any(|inst| caller.belongs_to(inst))
+}
+
+/// The opinion (and the referral document) go to MOPR and the target CIS only; an applying PCPR or NGO learns
+/// the status and the outcome, not the social worker's text.
+pub fn sees_opinion(caller: &Caller, case: CaseParties<'_>) -> bool {
+    is_caseworker(caller)
+        && (caller.belongs_to(case.mopr_id) || caller.belongs_to(case.target_cis_id))
+}
+
+/// The social worker's opinion is written by a MOPR `social_worker` only.
+pub fn may_issue_opinion(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && caller.role == Role::SocialWorker {
+        Ok(())
+    } else {
+        Err(forbidden("issue a social worker's opinion"))
+    }
+}
+
+/// The referral (or its refusal) is MOPR's director's decision. Delegation to an authorised employee is
+/// expressed by giving that employee a `director` account, so that every decision is traceable to one.
+pub fn may_decide_referral(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && caller.role == Role::Director {
+        Ok(())
+    } else {
+        Err(forbidden("decide on referrals to a CIS"))
+    }
+}
+
+/// Withdrawing an application: the institution that filed it.
+pub fn may_withdraw_application(caller: &Caller, case: CaseParties<'_>) -> Result<(), ApiError> {
+    if is_caseworker(caller) && caller.belongs_to(case.filed_by) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "withdraw an application another institution filed",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod case_tests {
+    use super::tests::caller;
+    use super::*;
+
+    const CASE: CaseParties<'static> = CaseParties {
+        mopr_id: "inst-MOPR",
+        target_cis_id: "inst-CIS",
+        filed_by: "inst-NGO",
+    };
+
+    #[test]
+    fn the_three_parties_see_the_application_others_do_not() {
+        for kind in InstitutionKind::ALL {
+            let sees = kind != InstitutionKind::Pcpr;
+            assert_eq!(
+                sees_application(&caller(Some(kind), Role::Staff), CASE),
+                sees,
+                "{kind:?}"
+            );
+            assert!(!sees_application(&caller(Some(kind), Role::Admin), CASE));
+        }
+    }
+
+    #[test]
+    fn the_applicant_does_not_see_the_opinion() {
+        assert!(sees_opinion(
+            &caller(Some(InstitutionKind::Mopr), Role::Staff),
+            CASE
+        ));
+        assert!(sees_opinion(
+            &caller(Some(InstitutionKind::Cis), Role::Staff),
+            CASE
+        ));
+        assert!(!sees_opinion(
+            &caller(Some(InstitutionKind::Ngo), Role::Staff),
+            CASE
+        ));
+    }
+
+    #[test]
+    fn opinions_and_decisions_belong_to_named_mopr_roles() {
+        for kind in InstitutionKind::ALL {
+            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
+                let c = caller(Some(kind), role);
+                let mopr = kind == InstitutionKind::Mopr;
+                assert_eq!(
+                    may_issue_opinion(&c).is_ok(),
+                    mopr && role == Role::SocialWorker
+                );
+                assert_eq!(
+                    may_decide_referral(&c).is_ok(),
+                    mopr && role == Role::Director
+                );
+            }
+        }
+    }
+}

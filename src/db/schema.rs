@@ -102,7 +102,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referral_applications (id) {
+        id -> Text,
+        person_id -> Text,
+        mopr_id -> Text,
+        target_cis_id -> Text,
+        applicant_kind -> Text,
+        applicant_name -> Nullable<Text>,
+        filed_by_institution_id -> Text,
+        filed_by_user_id -> Text,
+        eligibility_categories -> Text,
+        other_category_description -> Nullable<Text>,
+        justification -> Text,
+        received_on -> Date,
+        consent_given_on -> Date,
+        consent_given_by -> Text,
+        opinion_due_on -> Date,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    opinions (id) {
+        id -> Text,
+        application_id -> Text,
+        author_id -> Text,
+        family_interview_on -> Date,
+        recommendation -> Text,
+        justification -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        application_id -> Text,
+        decision -> Text,
+        reasons -> Nullable<Text>,
+        decided_by -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        institution_id -> Text,
+        event_type -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(opinions -> referral_applications (application_id));
+diesel::joinable!(referrals -> referral_applications (application_id));
 diesel::joinable!(person_access -> persons (person_id));
 diesel::joinable!(person_changes -> persons (person_id));
 diesel::joinable!(api_clients -> institutions (institution_id));
@@ -115,4 +176,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     persons,
     person_access,
     person_changes,
+    referral_applications,
+    opinions,
+    referrals,
+    events,
 );

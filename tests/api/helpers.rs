@@ -334,3 +334,118 @@ impl TestApp {
         v
     }
 }
+
+/// Today in Europe/Warsaw, as the service judges deadlines.
+pub fn today() -> chrono::NaiveDate {
+    reintegra::calendar::today_in_warsaw()
+}
+
+impl TestApp {
+    /// Registers a person (as `registrar`) and files an application for them (as `filer`), received `received_on`.
+    pub async fn file_application(
+        &self,
+        registrar: &str,
+        filer: &str,
+        received_on: chrono::NaiveDate,
+    ) -> Value {
+        let p = self
+            .create_person(
+                registrar,
+                &serde_json::json!({"first_name": "Jan", "last_name": "Testowy", "birth_date": "1980-01-01", "sex": "male"}),
+            )
+            .await;
+        self.file_application_for(filer, p["id"].as_str().unwrap(), received_on)
+            .await
+    }
+
+    pub async fn file_application_for(
+        &self,
+        filer: &str,
+        person_id: &str,
+        received_on: chrono::NaiveDate,
+    ) -> Value {
+        let cis = self.institution_id("CIS").await;
+        let token = self.token(filer).await;
+        let mut body = serde_json::json!({
+            "person_id": person_id,
+            "target_cis_id": cis,
+            "eligibility_categories": ["long_term_unemployed"],
+            "justification": "Długotrwale bezrobotny, gotów do zajęć.",
+            "received_on": received_on,
+            "consent": {"given": true, "given_on": received_on, "given_by": "person"}
+        });
+        if filer.starts_with("mopr") {
+            body["applicant_kind"] = serde_json::json!("self");
+        }
+        let resp = self
+            .call(
+                Method::POST,
+                "/api/v1/referral-applications",
+                &token,
+                Some(&body),
+            )
+            .await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+
+    /// Issues a positive opinion as the demo social worker.
+    pub async fn opine(&self, application: &Value) -> Value {
+        let token = self.token("mopr-worker").await;
+        let body = serde_json::json!({
+            "application_id": application["id"], "family_interview_on": today(),
+            "recommendation": "positive", "justification": "Wywiad potwierdza motywację."
+        });
+        let version = format!("\"{}\"", application["version"]);
+        let resp = self
+            .call_if_match(
+                Method::POST,
+                "/api/v1/opinions",
+                &token,
+                &version,
+                Some(&body),
+            )
+            .await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+
+    /// Refers the person as the demo MOPR director; `version` is the application's current version.
+    pub async fn refer(&self, application_id: &str, version: i64) -> Value {
+        let token = self.token("mopr-director").await;
+        let body = serde_json::json!({"application_id": application_id, "decision": "referred"});
+        let resp = self
+            .call_if_match(
+                Method::POST,
+                "/api/v1/referrals",
+                &token,
+                &format!("\"{version}\""),
+                Some(&body),
+            )
+            .await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+
+    /// All events in a user's institution feed after a cursor; returns (events, next cursor).
+    pub async fn feed(&self, username: &str, after: Option<&str>) -> (Vec<Value>, Option<String>) {
+        let token = self.token(username).await;
+        let path = match after {
+            Some(c) => format!("/api/v1/events?after={c}"),
+            None => "/api/v1/events".to_owned(),
+        };
+        let resp = self.call(Method::GET, &path, &token, None).await;
+        assert_eq!(resp.status(), 200);
+        let body = json(resp).await;
+        (
+            body["items"].as_array().unwrap().clone(),
+            body["next_cursor"].as_str().map(str::to_owned),
+        )
+    }
+}

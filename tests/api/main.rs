@@ -9,4 +9,5 @@ mod foundation;
 mod institutions;
 mod openapi;
 mod persons;
+mod referrals;
 mod users;

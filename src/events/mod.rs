@@ -1,0 +1,69 @@
+//! The inbox feed: everything a procedure forwards to an institution ("przekazuje niezwłocznie do CIS"), in
+//! order. Events are written in the same transaction as the change that causes them, so none is lost and none
+//! exists for a change that did not happen. Event-writing transactions are serialised (SQLite's single writer;
+//! a PostgreSQL transaction-level advisory lock), so `seq` order is commit order: a reader polling with its last
+//! cursor never skips an event that commits later with a smaller `seq`.
+
+pub mod api;
+pub mod store;
+
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+/// The kinds of event, as `type` in the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    OpinionIssued,
+    ReferralIssued,
+    ReferralRefused,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::ApplicationSubmitted => "application.submitted",
+            EventType::ApplicationWithdrawn => "application.withdrawn",
+            EventType::OpinionIssued => "opinion.issued",
+            EventType::ReferralIssued => "referral.issued",
+            EventType::ReferralRefused => "referral.refused",
+        }
+    }
+}
+
+/// Appends one event per recipient (duplicates among recipients are sent once). Call inside the write
+/// transaction of the change.
+pub fn emit(
+    conn: &mut DbConnection,
+    event_type: EventType,
+    resource_type: &str,
+    resource_id: &str,
+    recipients: &[&str],
+) -> Result<(), ApiError> {
+    let mut seen: Vec<&str> = Vec::new();
+    for r in recipients {
+        if !seen.contains(r) {
+            seen.push(r);
+        }
+    }
+    store::append(conn, event_type.as_str(), resource_type, resource_id, &seen)
+}
+
+/// The API path of a resource named in an event.
+pub fn link(resource_type: &str, resource_id: &str) -> String {
+    let collection = match resource_type {
+        "referral_application" => "referral-applications",
+        "opinion" => "opinions",
+        "referral" => "referrals",
+        "ipzs" => "ipzs",
+        "qualification" => "qualifications",
+        "admission_list" => "admission-lists",
+        other => other,
+    };
+    format!("/api/v1/{collection}/{resource_id}")
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(api::list_events);
+}

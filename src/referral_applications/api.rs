@@ -1,0 +1,391 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{
+    ApplicationRow, ApplicationStatus, NewReferralApplication, ReferralApplication, opinion_due_on,
+};
+use super::{store, view};
+use crate::AppState;
+use crate::audit::{self, Action, Entry};
+use crate::auth::policy;
+use crate::auth::{Caller, InstitutionKind};
+use crate::calendar::today_in_warsaw;
+use crate::db::{self, DbConnection};
+use crate::error::ApiError;
+use crate::events::{self, EventType};
+use crate::http::{IfMatch, etag, stale};
+use crate::pagination::{Page, PageParams};
+use crate::{institutions, persons};
+
+/// Why an institution may see the person of an application.
+const ACCESS_REASON: &str = "referral_application";
+
+fn respond(status: actix_web::http::StatusCode, view: ReferralApplication) -> HttpResponse {
+    let mut resp = HttpResponse::build(status);
+    resp.insert_header(etag(view.version));
+    if status == actix_web::http::StatusCode::CREATED {
+        resp.insert_header((
+            header::LOCATION,
+            format!("/api/v1/referral-applications/{}", view.id),
+        ));
+    }
+    resp.json(view)
+}
+
+/// The MOPR that will decide: the filer itself, the one named, or the only one the platform has.
+fn resolve_mopr(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    named: Option<&str>,
+) -> Result<String, ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) {
+        return caller
+            .institution_id
+            .clone()
+            .ok_or_else(|| ApiError::internal("caller without institution"));
+    }
+    let unknown = || ApiError::field("mopr_id", "not_a_mopr", "mopr_id must name a MOPR");
+    if let Some(id) = named {
+        let inst = institutions::store::get(conn, id)?.ok_or_else(unknown)?;
+        return if inst.kind()? == InstitutionKind::Mopr {
+            Ok(inst.id)
+        } else {
+            Err(unknown())
+        };
+    }
+    let page = crate::pagination::PageRequest {
+        limit: 2,
+        after: None,
+    };
+    let moprs = institutions::store::list(conn, Some(InstitutionKind::Mopr), &page)?;
+    match moprs.as_slice() {
+        [only] => Ok(only.id.clone()),
+        _ => Err(ApiError::field(
+            "mopr_id",
+            "required",
+            "name the MOPR that should decide",
+        )),
+    }
+}
+
+/// Loads an application the caller may see, or 404.
+pub(crate) fn load_visible(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<ApplicationRow, ApiError> {
+    store::get(conn, id)?
+        .filter(|row| policy::sees_application(caller, view::parties(row)))
+        .ok_or_else(|| ApiError::not_found("referral application"))
+}
+
+/// File an application for referral to a CIS.
+///
+/// *Wniosek o skierowanie do uczestnictwa w zajęciach prowadzonych przez CIS.* Filed by MOPR casework staff
+/// (for the person themselves, for MOPR, or recording a paper application of an addiction-treatment facility,
+/// another OPS or a KIS), or through the API by a PCPR or an NGO in its own name. Requires the person's consent.
+/// A person with any income cannot participate: such an application is refused with 422
+/// `income_excludes_participation`.
+///
+/// The application starts `submitted`; the social worker's opinion is due 14 days after `received_on`. MOPR is
+/// told through its inbox feed (`application.submitted`); the target CIS and the filer can see the application
+/// and the person from now on.
+#[utoipa::path(
+    tag = "referral-applications",
+    operation_id = "create_referral_application",
+    security(("bearer_jwt" = [])),
+    request_body = NewReferralApplication,
+    responses(
+        (status = 201, description = "Filed; `Location` names it, `ETag` carries its version.", body = ReferralApplication),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/referral-applications")]
+pub async fn create_referral_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewReferralApplication>,
+) -> Result<HttpResponse, ApiError> {
+    let filer_kind = policy::may_file_application(&caller)?;
+    let today = today_in_warsaw();
+    let new = body.into_inner();
+    let checked = new.check(filer_kind, today)?;
+    let filer = caller
+        .institution_id
+        .clone()
+        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let view = db::run(&state.pool, move |conn| {
+        let scope = policy::person_scope(&caller)?;
+        if !persons::store::is_visible(conn, &scope, &new.person_id)?
+            || persons::store::get(conn, &new.person_id)?.is_none()
+        {
+            return Err(ApiError::field(
+                "person_id",
+                "unknown_person",
+                "no person with this id is visible to you",
+            ));
+        }
+        let cis = institutions::store::get(conn, &new.target_cis_id)?;
+        if !matches!(
+            cis.as_ref().map(|c| c.kind()),
+            Some(Ok(InstitutionKind::Cis))
+        ) {
+            return Err(ApiError::field(
+                "target_cis_id",
+                "not_a_cis",
+                "target_cis_id must name a CIS",
+            ));
+        }
+        let mopr_id = resolve_mopr(conn, &caller, new.mopr_id.as_deref())?;
+        let now = db::now();
+        let row = ApplicationRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            person_id: new.person_id.clone(),
+            mopr_id: mopr_id.clone(),
+            target_cis_id: new.target_cis_id.clone(),
+            applicant_kind: checked.applicant_kind.as_str().to_owned(),
+            applicant_name: checked.applicant_name,
+            filed_by_institution_id: filer.clone(),
+            filed_by_user_id: caller.id.clone(),
+            eligibility_categories: checked
+                .categories
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            other_category_description: checked.other_category_description,
+            justification: checked.justification,
+            received_on: checked.received_on,
+            consent_given_on: checked.consent.given_on,
+            consent_given_by: checked.consent.given_by.as_str().to_owned(),
+            opinion_due_on: opinion_due_on(checked.received_on),
+            status: ApplicationStatus::Submitted.as_str().to_owned(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        db::write_tx(conn, |conn| {
+            store::insert(conn, &row)?;
+            for inst in [&row.target_cis_id, &row.filed_by_institution_id] {
+                persons::store::grant_access(conn, &row.person_id, inst, ACCESS_REASON, now)?;
+            }
+            events::emit(
+                conn,
+                EventType::ApplicationSubmitted,
+                "referral_application",
+                &row.id,
+                &[&mopr_id],
+            )?;
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Create, "referral_application", &row.id).person(&row.person_id),
+            )
+        })?;
+        view::build(&caller, row, None, None, today)
+    })
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, view))
+}
+
+/// Filters of the application list; combined with AND.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationQuery {
+    pub status: Option<ApplicationStatus>,
+    pub target_cis_id: Option<String>,
+    pub person_id: Option<String>,
+    /// `true`: only applications still waiting for an opinion after its due date.
+    pub opinion_overdue: Option<bool>,
+}
+
+/// List referral applications.
+///
+/// The applications your institution is a party to: MOPR sees those it decides, a CIS those addressed to it, a
+/// PCPR or NGO those it filed. Oldest first.
+#[utoipa::path(
+    tag = "referral-applications",
+    operation_id = "list_referral_applications",
+    security(("bearer_jwt" = [])),
+    params(ApplicationQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of applications.", body = Page<ReferralApplication>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/referral-applications")]
+pub async fn list_referral_applications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ApplicationQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    policy::person_scope(&caller)?;
+    let page = page.resolve()?;
+    let today = today_in_warsaw();
+    let q = query.into_inner();
+    let filter = store::ApplicationFilter {
+        status: q.status.map(|s| s.as_str().to_owned()),
+        target_cis_id: q.target_cis_id,
+        person_id: q.person_id,
+        opinion_due_before: q.opinion_overdue.filter(|o| *o).map(|_| today),
+    };
+    let limit = page.limit;
+    let inst = caller
+        .institution_id
+        .clone()
+        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let page = db::run(&state.pool, move |conn| {
+        let mut rows = store::list(conn, &inst, &filter, &page)?;
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next = if has_more {
+            rows.last().map(|r| crate::pagination::encode_cursor(&r.id))
+        } else {
+            None
+        };
+        if !rows.is_empty() {
+            db::write_tx(conn, |conn| {
+                for r in &rows {
+                    audit::record(
+                        conn,
+                        &caller,
+                        Entry::new(Action::List, "referral_application", &r.id)
+                            .person(&r.person_id),
+                    )?;
+                }
+                Ok(())
+            })?;
+        }
+        let items = view::build_all(conn, &caller, rows, today)?;
+        Ok(Page {
+            items,
+            next_cursor: next,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a referral application.
+///
+/// Visible to its MOPR, its target CIS and the institution that filed it; 404 for everyone else.
+#[utoipa::path(
+    tag = "referral-applications",
+    operation_id = "get_referral_application",
+    security(("bearer_jwt" = [])),
+    params(("id" = String, Path, description = "The application's id.")),
+    responses(
+        (status = 200, description = "The application; `ETag` carries its version.", body = ReferralApplication),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/referral-applications/{id}")]
+pub async fn get_referral_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::person_scope(&caller)?;
+    let id = id.into_inner();
+    let today = today_in_warsaw();
+    let view = db::run(&state.pool, move |conn| {
+        let row = load_visible(conn, &caller, &id)?;
+        audit::record(
+            conn,
+            &caller,
+            Entry::new(Action::Read, "referral_application", &row.id).person(&row.person_id),
+        )?;
+        let mut views = view::build_all(conn, &caller, vec![row], today)?;
+        views
+            .pop()
+            .ok_or_else(|| ApiError::internal("view missing"))
+    })
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::OK, view))
+}
+
+/// Withdraw a referral application.
+///
+/// The institution that filed it may withdraw it while MOPR has not decided (`submitted` or `opinion_issued`);
+/// afterwards 409 (`already_decided`, `already_withdrawn`). MOPR and the target CIS are told through their
+/// inbox feeds. Requires `If-Match`.
+#[utoipa::path(
+    tag = "referral-applications",
+    operation_id = "withdraw_referral_application",
+    security(("bearer_jwt" = [])),
+    params(
+        ("id" = String, Path, description = "The application's id."),
+        ("If-Match" = String, Header, description = "The ETag of the application as last read."),
+    ),
+    responses(
+        (status = 200, description = "Withdrawn.", body = ReferralApplication),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/referral-applications/{id}/withdraw")]
+pub async fn withdraw_referral_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    policy::may_file_application(&caller)?;
+    let expected = if_match.required()?;
+    let id = id.into_inner();
+    let today = today_in_warsaw();
+    let view = db::run(&state.pool, move |conn| {
+        let row = db::write_tx(conn, |conn| {
+            let row = load_visible(conn, &caller, &id)?;
+            policy::may_withdraw_application(&caller, view::parties(&row))?;
+            if row.version != expected {
+                return Err(stale("application"));
+            }
+            super::model::check_withdrawal_allowed(row.status()?)?;
+            let row =
+                store::set_status(conn, &row, expected, ApplicationStatus::Withdrawn.as_str())?;
+            events::emit(
+                conn,
+                EventType::ApplicationWithdrawn,
+                "referral_application",
+                &row.id,
+                &[&row.mopr_id, &row.target_cis_id],
+            )?;
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Transition, "referral_application", &row.id)
+                    .person(&row.person_id)
+                    .detail("withdraw"),
+            )?;
+            Ok(row)
+        })?;
+        let mut views = view::build_all(conn, &caller, vec![row], today)?;
+        views
+            .pop()
+            .ok_or_else(|| ApiError::internal("view missing"))
+    })
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::OK, view))
+}

@@ -1,0 +1,786 @@
+//! The rules of the referral procedure (seed 000, section I): who may apply for whom, what an application must
+//! contain, when the social worker's opinion is due, and which state may follow which.
+//!
+//! ```text
+//!   submitted ──opinion──▶ opinion_issued ──referral──▶ referred
+//!       │                        │          └─refusal──▶ refused
+//!       └──────withdraw──────────┴──▶ withdrawn
+//! ```
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::InstitutionKind;
+use crate::calendar;
+use crate::db::schema::{opinions, referral_applications, referrals};
+use crate::error::{ApiError, FieldError};
+
+/// Who applies (art. 12 ust. 2 ustawy o zatrudnieniu socjalnym).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantKind {
+    /// The person themselves (recorded by MOPR staff).
+    #[serde(rename = "self")]
+    Person,
+    /// MOPR itself, with the person's consent.
+    Mopr,
+    Pcpr,
+    Ngo,
+    /// Zakład leczenia odwykowego (recorded by MOPR).
+    AddictionTreatmentFacility,
+    /// Another ośrodek pomocy społecznej (recorded by MOPR).
+    Ops,
+    /// Klub integracji społecznej (recorded by MOPR).
+    Kis,
+}
+
+impl ApplicantKind {
+    const ALL: [ApplicantKind; 7] = [
+        Self::Person,
+        Self::Mopr,
+        Self::Pcpr,
+        Self::Ngo,
+        Self::AddictionTreatmentFacility,
+        Self::Ops,
+        Self::Kis,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "self",
+            Self::Mopr => "mopr",
+            Self::Pcpr => "pcpr",
+            Self::Ngo => "ngo",
+            Self::AddictionTreatmentFacility => "addiction_treatment_facility",
+            Self::Ops => "ops",
+            Self::Kis => "kis",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Another institution applying on paper, whose name MOPR records.
+    fn is_other_institution(self) -> bool {
+        !matches!(self, Self::Person | Self::Mopr)
+    }
+}
+
+/// Groups entitled to participate (art. 1 ust. 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EligibilityCategory {
+    /// Homeless, on an individual programme of leaving homelessness.
+    HomelessOnProgramme,
+    /// Alcohol-dependent, after a therapy programme.
+    AlcoholDependentAfterTherapy,
+    /// Drug-dependent, after a therapy programme.
+    DrugDependentAfterTherapy,
+    MentalDisorder,
+    LongTermUnemployed,
+    ReleasedFromPrison,
+    /// A refugee on an individual integration programme.
+    RefugeeOnIntegrationProgramme,
+    Disabled,
+    /// Another group (the list is open); describe it in `other_category_description`.
+    Other,
+}
+
+impl EligibilityCategory {
+    const ALL: [EligibilityCategory; 9] = [
+        Self::HomelessOnProgramme,
+        Self::AlcoholDependentAfterTherapy,
+        Self::DrugDependentAfterTherapy,
+        Self::MentalDisorder,
+        Self::LongTermUnemployed,
+        Self::ReleasedFromPrison,
+        Self::RefugeeOnIntegrationProgramme,
+        Self::Disabled,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HomelessOnProgramme => "homeless_on_programme",
+            Self::AlcoholDependentAfterTherapy => "alcohol_dependent_after_therapy",
+            Self::DrugDependentAfterTherapy => "drug_dependent_after_therapy",
+            Self::MentalDisorder => "mental_disorder",
+            Self::LongTermUnemployed => "long_term_unemployed",
+            Self::ReleasedFromPrison => "released_from_prison",
+            Self::RefugeeOnIntegrationProgramme => "refugee_on_integration_programme",
+            Self::Disabled => "disabled",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// An income the person declares. Any income excludes participation (art. 1 ust. 3; CIS statute, seed 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IncomeSource {
+    UnemploymentBenefit,
+    PreRetirementBenefit,
+    RetirementPension,
+    DisabilityPension,
+    Employment,
+    Other,
+}
+
+/// Who gave the consent to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentGivenBy {
+    Person,
+    LegalRepresentative,
+}
+
+impl ConsentGivenBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::LegalRepresentative => "legal_representative",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "person" => Some(Self::Person),
+            "legal_representative" => Some(Self::LegalRepresentative),
+            _ => None,
+        }
+    }
+}
+
+/// The person's consent to the application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// Must be `true`: no application without the person's consent.
+    pub given: bool,
+    /// The date the consent was given.
+    pub given_on: NaiveDate,
+    pub given_by: ConsentGivenBy,
+}
+
+/// The state of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// Waiting for the social worker's opinion (due 14 days after `received_on`).
+    Submitted,
+    /// The opinion is issued; waiting for MOPR's decision.
+    OpinionIssued,
+    /// MOPR referred the person to the CIS.
+    Referred,
+    /// MOPR refused the referral.
+    Refused,
+    /// The applicant withdrew it before a decision.
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    const ALL: [ApplicationStatus; 5] = [
+        Self::Submitted,
+        Self::OpinionIssued,
+        Self::Referred,
+        Self::Refused,
+        Self::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::OpinionIssued => "opinion_issued",
+            Self::Referred => "referred",
+            Self::Refused => "refused",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+fn conflict(code: &'static str, detail: &str) -> ApiError {
+    ApiError::Conflict {
+        code,
+        detail: detail.to_owned(),
+        existing: None,
+    }
+}
+
+/// Whether the social worker's opinion may be issued now.
+pub fn check_opinion_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
+    match status {
+        ApplicationStatus::Submitted => Ok(()),
+        ApplicationStatus::Withdrawn => Err(conflict(
+            "application_withdrawn",
+            "the application was withdrawn",
+        )),
+        ApplicationStatus::OpinionIssued
+        | ApplicationStatus::Referred
+        | ApplicationStatus::Refused => Err(conflict(
+            "opinion_already_issued",
+            "this application already has its opinion; there is one opinion per application",
+        )),
+    }
+}
+
+/// Whether MOPR may decide (refer or refuse) now.
+pub fn check_decision_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
+    match status {
+        ApplicationStatus::OpinionIssued => Ok(()),
+        ApplicationStatus::Submitted => Err(conflict(
+            "opinion_required",
+            "a referral needs the social worker's opinion first",
+        )),
+        ApplicationStatus::Withdrawn => Err(conflict(
+            "application_withdrawn",
+            "the application was withdrawn",
+        )),
+        ApplicationStatus::Referred | ApplicationStatus::Refused => Err(conflict(
+            "already_decided",
+            "MOPR has already decided on this application",
+        )),
+    }
+}
+
+/// Whether the applicant may still withdraw.
+pub fn check_withdrawal_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
+    match status {
+        ApplicationStatus::Submitted | ApplicationStatus::OpinionIssued => Ok(()),
+        ApplicationStatus::Withdrawn => Err(conflict(
+            "already_withdrawn",
+            "the application is already withdrawn",
+        )),
+        ApplicationStatus::Referred | ApplicationStatus::Refused => Err(conflict(
+            "already_decided",
+            "MOPR has already decided; a decided application cannot be withdrawn",
+        )),
+    }
+}
+
+/// The opinion is due 14 days after the application reached MOPR (KPA art. 57: the day of receipt is not
+/// counted; a deadline on a Saturday or a holiday moves to the next working day).
+pub fn opinion_due_on(received_on: NaiveDate) -> NaiveDate {
+    calendar::kpa_days(received_on, 14)
+}
+
+/// Overdue: still waiting for the opinion after its due date.
+pub fn opinion_overdue(status: ApplicationStatus, due: NaiveDate, today: NaiveDate) -> bool {
+    status == ApplicationStatus::Submitted && today > due
+}
+
+/// Files an application for referral to a CIS (wniosek o skierowanie do uczestnictwa w zajęciach CIS).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "person_id": "0193…", "target_cis_id": "0193…", "applicant_kind": "ngo",
+    "eligibility_categories": ["homeless_on_programme", "long_term_unemployed"],
+    "justification": "Pan Jan realizuje indywidualny program wychodzenia z bezdomności i chce wrócić do pracy.",
+    "received_on": "2026-11-20",
+    "consent": {"given": true, "given_on": "2026-11-18", "given_by": "person"},
+    "declared_incomes": []
+}))]
+pub struct NewReferralApplication {
+    /// The person to refer (registered with `POST /api/v1/persons`, visible to you).
+    pub person_id: String,
+    /// The CIS the person should attend.
+    pub target_cis_id: String,
+    /// The MOPR that decides; may be omitted when the platform serves one MOPR.
+    pub mopr_id: Option<String>,
+    /// Who applies. A PCPR or NGO files as itself (`pcpr`/`ngo`, the default for them); MOPR staff may record any kind.
+    pub applicant_kind: Option<ApplicantKind>,
+    /// For `addiction_treatment_facility`, `ops`, `kis` recorded by MOPR: the institution's name.
+    #[schema(max_length = 200)]
+    pub applicant_name: Option<String>,
+    /// At least one group of art. 1 ust. 2.
+    #[schema(min_items = 1)]
+    pub eligibility_categories: Vec<EligibilityCategory>,
+    /// Required with `other`.
+    #[schema(max_length = 500)]
+    pub other_category_description: Option<String>,
+    /// Why participation is proposed.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub justification: String,
+    /// Data wpływu: the date the application reached MOPR; the opinion is due 14 days later.
+    pub received_on: NaiveDate,
+    pub consent: Consent,
+    /// Incomes the person has; any of them excludes participation and the application is refused with 422.
+    #[serde(default)]
+    pub declared_incomes: Vec<IncomeSource>,
+}
+
+/// The checked content of a new application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedApplication {
+    pub applicant_kind: ApplicantKind,
+    pub applicant_name: Option<String>,
+    pub categories: Vec<EligibilityCategory>,
+    pub other_category_description: Option<String>,
+    pub justification: String,
+    pub received_on: NaiveDate,
+    pub consent: Consent,
+}
+
+impl NewReferralApplication {
+    /// Checks the content for a filer of `filer_kind`, as of `today`.
+    pub fn check(
+        &self,
+        filer_kind: InstitutionKind,
+        today: NaiveDate,
+    ) -> Result<CheckedApplication, ApiError> {
+        let mut errors = Vec::new();
+        let applicant_kind = match (filer_kind, self.applicant_kind) {
+            (InstitutionKind::Pcpr, None | Some(ApplicantKind::Pcpr)) => ApplicantKind::Pcpr,
+            (InstitutionKind::Ngo, None | Some(ApplicantKind::Ngo)) => ApplicantKind::Ngo,
+            (InstitutionKind::Mopr, Some(kind)) => kind,
+            (InstitutionKind::Mopr, None) => {
+                errors.push(FieldError::new(
+                    "applicant_kind",
+                    "required",
+                    "MOPR staff must say who applies (self, mopr, or the institution)",
+                ));
+                ApplicantKind::Mopr
+            }
+            (_, Some(_)) => {
+                errors.push(FieldError::new(
+                    "applicant_kind",
+                    "applicant_kind_not_allowed",
+                    "an institution applies in its own name",
+                ));
+                ApplicantKind::Ngo
+            }
+            (_, None) => ApplicantKind::Ngo,
+        };
+        let applicant_name = self
+            .applicant_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if filer_kind == InstitutionKind::Mopr
+            && applicant_kind.is_other_institution()
+            && applicant_name.is_none()
+        {
+            errors.push(FieldError::new(
+                "applicant_name",
+                "required",
+                "name the institution that applied on paper",
+            ));
+        }
+        if applicant_name.is_some_and(|n| n.chars().count() > 200) {
+            errors.push(FieldError::new(
+                "applicant_name",
+                "too_long",
+                "at most 200 characters",
+            ));
+        }
+        let mut categories = self.eligibility_categories.clone();
+        categories.dedup();
+        if categories.is_empty() {
+            errors.push(FieldError::new(
+                "eligibility_categories",
+                "required",
+                "claim at least one group of art. 1 ust. 2",
+            ));
+        }
+        let other = self
+            .other_category_description
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if categories.contains(&EligibilityCategory::Other) && other.is_none() {
+            errors.push(FieldError::new(
+                "other_category_description",
+                "required",
+                "describe the group when claiming `other`",
+            ));
+        }
+        if other.is_some_and(|o| o.chars().count() > 500) {
+            errors.push(FieldError::new(
+                "other_category_description",
+                "too_long",
+                "at most 500 characters",
+            ));
+        }
+        let justification = self.justification.trim();
+        match justification.chars().count() {
+            0 => errors.push(FieldError::new(
+                "justification",
+                "required",
+                "justify the application",
+            )),
+            n if n > 4000 => errors.push(FieldError::new(
+                "justification",
+                "too_long",
+                "at most 4000 characters",
+            )),
+            _ => {}
+        }
+        if self.received_on > today {
+            errors.push(FieldError::new(
+                "received_on",
+                "in_future",
+                "received_on cannot be in the future",
+            ));
+        }
+        if !self.consent.given {
+            errors.push(FieldError::new(
+                "consent.given",
+                "consent_required",
+                "an application needs the person's consent",
+            ));
+        }
+        if self.consent.given_on > today {
+            errors.push(FieldError::new(
+                "consent.given_on",
+                "in_future",
+                "consent cannot be dated in the future",
+            ));
+        }
+        if let Some(income) = self.declared_incomes.first() {
+            errors.push(FieldError::new(
+                "declared_incomes",
+                "income_excludes_participation",
+                format!(
+                    "a person with an income ({}) cannot participate in a CIS (art. 1 ust. 3; CIS statute)",
+                    serde_json::to_value(income).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                ),
+            ));
+        }
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| a.field.cmp(&b.field));
+            return Err(ApiError::Validation(errors));
+        }
+        Ok(CheckedApplication {
+            applicant_kind,
+            applicant_name: if applicant_kind.is_other_institution()
+                && filer_kind == InstitutionKind::Mopr
+            {
+                applicant_name.map(str::to_owned)
+            } else {
+                None
+            },
+            categories,
+            other_category_description: other.map(str::to_owned),
+            justification: justification.to_owned(),
+            received_on: self.received_on,
+            consent: self.consent.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referral_applications)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub person_id: String,
+    pub mopr_id: String,
+    pub target_cis_id: String,
+    pub applicant_kind: String,
+    pub applicant_name: Option<String>,
+    pub filed_by_institution_id: String,
+    pub filed_by_user_id: String,
+    pub eligibility_categories: String,
+    pub other_category_description: Option<String>,
+    pub justification: String,
+    pub received_on: NaiveDate,
+    pub consent_given_on: NaiveDate,
+    pub consent_given_by: String,
+    pub opinion_due_on: NaiveDate,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+impl ApplicationRow {
+    pub fn status(&self) -> Result<ApplicationStatus, ApiError> {
+        ApplicationStatus::parse(&self.status)
+            .ok_or_else(|| ApiError::internal("unknown application status"))
+    }
+}
+
+/// The outcome of an application as the applicant sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Outcome {
+    pub referral_id: Option<String>,
+    pub decision: Decision,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// An application for referral to a CIS.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReferralApplication {
+    pub id: String,
+    pub person_id: String,
+    pub mopr_id: String,
+    pub target_cis_id: String,
+    pub applicant_kind: ApplicantKind,
+    pub applicant_name: Option<String>,
+    /// The institution that filed it (for `self` and `mopr`, the MOPR that recorded it).
+    pub filed_by_institution_id: String,
+    pub eligibility_categories: Vec<EligibilityCategory>,
+    pub other_category_description: Option<String>,
+    pub justification: String,
+    pub received_on: NaiveDate,
+    pub consent: Consent,
+    pub status: ApplicationStatus,
+    /// The social worker's opinion is due on this date (14 days after `received_on`, KPA art. 57).
+    pub opinion_due_on: NaiveDate,
+    /// Still waiting for the opinion after `opinion_due_on` (today in Europe/Warsaw).
+    pub opinion_overdue: bool,
+    /// The opinion, for MOPR and the target CIS only (`null` before it is issued and for other institutions).
+    pub opinion_id: Option<String>,
+    /// MOPR's decision, once taken. The referral's id is given to MOPR and the target CIS only.
+    pub outcome: Option<Outcome>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Send as `If-Match` with any transition (opinion, referral, withdrawal).
+    pub version: i32,
+}
+
+/// The social worker's recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Positive,
+    Negative,
+}
+
+impl Recommendation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Positive => "positive",
+            Self::Negative => "negative",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "positive" => Some(Self::Positive),
+            "negative" => Some(Self::Negative),
+            _ => None,
+        }
+    }
+}
+
+/// MOPR's decision on an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Skierowanie: the person is referred to the CIS.
+    Referred,
+    /// The referral is refused, with reasons.
+    Refused,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Referred => "referred",
+            Self::Refused => "refused",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "referred" => Some(Self::Referred),
+            "refused" => Some(Self::Refused),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = opinions)]
+pub struct OpinionRow {
+    pub id: String,
+    pub application_id: String,
+    pub author_id: String,
+    pub family_interview_on: NaiveDate,
+    pub recommendation: String,
+    pub justification: String,
+    pub issued_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referrals)]
+pub struct ReferralRow {
+    pub id: String,
+    pub application_id: String,
+    pub decision: String,
+    pub reasons: Option<String>,
+    pub decided_by: String,
+    pub issued_at: NaiveDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn app(kind: Option<ApplicantKind>) -> NewReferralApplication {
+        NewReferralApplication {
+            person_id: "p".into(),
+            target_cis_id: "c".into(),
+            mopr_id: None,
+            applicant_kind: kind,
+            applicant_name: None,
+            eligibility_categories: vec![EligibilityCategory::LongTermUnemployed],
+            other_category_description: None,
+            justification: "needs work".into(),
+            received_on: d("2026-11-20"),
+            consent: Consent {
+                given: true,
+                given_on: d("2026-11-18"),
+                given_by: ConsentGivenBy::Person,
+            },
+            declared_incomes: vec![],
+        }
+    }
+
+    fn codes(e: ApiError) -> Vec<String> {
+        match e {
+            ApiError::Validation(v) => v
+                .into_iter()
+                .map(|f| format!("{}:{}", f.field, f.code))
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_opinion_is_due_14_days_after_receipt_moved_off_holidays() {
+        assert_eq!(opinion_due_on(d("2026-11-09")), d("2026-11-23"));
+        // Across a month end.
+        assert_eq!(opinion_due_on(d("2026-01-20")), d("2026-02-03"));
+        assert_eq!(opinion_due_on(d("2026-02-20")), d("2026-03-06"));
+        // 2026-10-28 + 14 = Wed 11 Nov (holiday) -> Thu 12 Nov.
+        assert_eq!(opinion_due_on(d("2026-10-28")), d("2026-11-12"));
+        // 2025-12-17 + 14 = Wed 31 Dec; 2025-12-18 + 14 = 1 Jan -> Fri 2 Jan.
+        assert_eq!(opinion_due_on(d("2025-12-17")), d("2025-12-31"));
+        assert_eq!(opinion_due_on(d("2025-12-18")), d("2026-01-02"));
+    }
+
+    #[test]
+    fn overdue_means_still_waiting_after_the_due_date() {
+        let due = d("2026-11-23");
+        assert!(!opinion_overdue(ApplicationStatus::Submitted, due, due));
+        assert!(opinion_overdue(
+            ApplicationStatus::Submitted,
+            due,
+            d("2026-11-24")
+        ));
+        assert!(!opinion_overdue(
+            ApplicationStatus::OpinionIssued,
+            due,
+            d("2026-12-24")
+        ));
+        assert!(!opinion_overdue(
+            ApplicationStatus::Withdrawn,
+            due,
+            d("2026-12-24")
+        ));
+    }
+
+    #[test]
+    fn transitions_follow_the_procedure() {
+        use ApplicationStatus::*;
+        assert!(check_opinion_allowed(Submitted).is_ok());
+        for (s, code) in [
+            (Withdrawn, "application_withdrawn"),
+            (OpinionIssued, "opinion_already_issued"),
+            (Referred, "opinion_already_issued"),
+        ] {
+            assert_eq!(check_opinion_allowed(s).unwrap_err().code(), code);
+        }
+        assert!(check_decision_allowed(OpinionIssued).is_ok());
+        for (s, code) in [
+            (Submitted, "opinion_required"),
+            (Withdrawn, "application_withdrawn"),
+            (Refused, "already_decided"),
+            (Referred, "already_decided"),
+        ] {
+            assert_eq!(check_decision_allowed(s).unwrap_err().code(), code);
+        }
+        assert!(check_withdrawal_allowed(Submitted).is_ok());
+        assert!(check_withdrawal_allowed(OpinionIssued).is_ok());
+        assert_eq!(
+            check_withdrawal_allowed(Referred).unwrap_err().code(),
+            "already_decided"
+        );
+        assert_eq!(
+            check_withdrawal_allowed(Withdrawn).unwrap_err().code(),
+            "already_withdrawn"
+        );
+    }
+
+    #[test]
+    fn institutions_apply_in_their_own_name_and_mopr_records_others() {
+        let today = d("2026-11-23");
+        assert_eq!(
+            app(None)
+                .check(InstitutionKind::Ngo, today)
+                .unwrap()
+                .applicant_kind,
+            ApplicantKind::Ngo
+        );
+        assert_eq!(
+            codes(
+                app(Some(ApplicantKind::Person))
+                    .check(InstitutionKind::Pcpr, today)
+                    .unwrap_err()
+            ),
+            vec!["applicant_kind:applicant_kind_not_allowed"]
+        );
+        assert_eq!(
+            codes(app(None).check(InstitutionKind::Mopr, today).unwrap_err()),
+            vec!["applicant_kind:required"]
+        );
+        assert_eq!(
+            codes(
+                app(Some(ApplicantKind::Kis))
+                    .check(InstitutionKind::Mopr, today)
+                    .unwrap_err()
+            ),
+            vec!["applicant_name:required"]
+        );
+        let mut kis = app(Some(ApplicantKind::Kis));
+        kis.applicant_name = Some("KIS Toruń".into());
+        assert_eq!(
+            kis.check(InstitutionKind::Mopr, today)
+                .unwrap()
+                .applicant_name
+                .as_deref(),
+            Some("KIS Toruń")
+        );
+    }
+
+    #[test]
+    fn consent_categories_and_income_are_checked() {
+        let today = d("2026-11-23");
+        let mut a = app(None);
+        a.consent.given = false;
+        a.eligibility_categories = vec![EligibilityCategory::Other];
+        a.declared_incomes = vec![IncomeSource::RetirementPension];
+        a.received_on = d("2026-12-01");
+        assert_eq!(
+            codes(a.check(InstitutionKind::Ngo, today).unwrap_err()),
+            vec![
+                "consent.given:consent_required",
+                "declared_incomes:income_excludes_participation",
+                "other_category_description:required",
+                "received_on:in_future",
+            ]
+        );
+    }
+}

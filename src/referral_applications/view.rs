@@ -1,0 +1,96 @@
+//! Turning stored rows into what a given caller may see of an application.
+
+use chrono::NaiveDate;
+
+use super::model::{
+    ApplicantKind, ApplicationRow, Consent, ConsentGivenBy, Decision, EligibilityCategory,
+    OpinionRow, Outcome, ReferralApplication, ReferralRow, opinion_overdue,
+};
+use super::store;
+use crate::auth::Caller;
+use crate::auth::policy::{self, CaseParties};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+pub fn parties(row: &ApplicationRow) -> CaseParties<'_> {
+    CaseParties {
+        mopr_id: &row.mopr_id,
+        target_cis_id: &row.target_cis_id,
+        filed_by: &row.filed_by_institution_id,
+    }
+}
+
+fn bad(what: &str) -> ApiError {
+    ApiError::internal(format!("unreadable {what} in database"))
+}
+
+pub fn build(
+    caller: &Caller,
+    row: ApplicationRow,
+    opinion: Option<&OpinionRow>,
+    referral: Option<&ReferralRow>,
+    today: NaiveDate,
+) -> Result<ReferralApplication, ApiError> {
+    let sees_documents = policy::sees_opinion(caller, parties(&row));
+    let status = row.status()?;
+    let categories = row
+        .eligibility_categories
+        .split(',')
+        .map(|c| EligibilityCategory::parse(c).ok_or_else(|| bad("category")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outcome = referral
+        .map(|r| -> Result<Outcome, ApiError> {
+            Ok(Outcome {
+                referral_id: sees_documents.then(|| r.id.clone()),
+                decision: Decision::parse(&r.decision).ok_or_else(|| bad("decision"))?,
+                decided_at: r.issued_at.and_utc(),
+            })
+        })
+        .transpose()?;
+    Ok(ReferralApplication {
+        applicant_kind: ApplicantKind::parse(&row.applicant_kind)
+            .ok_or_else(|| bad("applicant kind"))?,
+        consent: Consent {
+            given: true,
+            given_on: row.consent_given_on,
+            given_by: ConsentGivenBy::parse(&row.consent_given_by).ok_or_else(|| bad("consent"))?,
+        },
+        opinion_overdue: opinion_overdue(status, row.opinion_due_on, today),
+        opinion_id: opinion.filter(|_| sees_documents).map(|o| o.id.clone()),
+        outcome,
+        status,
+        eligibility_categories: categories,
+        id: row.id,
+        person_id: row.person_id,
+        mopr_id: row.mopr_id,
+        target_cis_id: row.target_cis_id,
+        applicant_name: row.applicant_name,
+        filed_by_institution_id: row.filed_by_institution_id,
+        other_category_description: row.other_category_description,
+        justification: row.justification,
+        received_on: row.received_on,
+        opinion_due_on: row.opinion_due_on,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        version: row.version,
+    })
+}
+
+/// Views of several applications, fetching their opinions and referrals in two queries.
+pub fn build_all(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    rows: Vec<ApplicationRow>,
+    today: NaiveDate,
+) -> Result<Vec<ReferralApplication>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let opinions = store::opinions_for(conn, &ids)?;
+    let referrals = store::referrals_for(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let o = opinions.iter().find(|o| o.application_id == row.id);
+            let r = referrals.iter().find(|r| r.application_id == row.id);
+            build(caller, row, o, r, today)
+        })
+        .collect()
+}

@@ -1,0 +1,324 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::audit::{self, Action, Entry};
+use crate::auth::{Caller, InstitutionKind, policy};
+use crate::db::schema::{opinions, referral_applications, referrals};
+use crate::db::{self, Backend, DbConnection};
+use crate::error::ApiError;
+use crate::events::{self, EventType};
+use crate::http::{IfMatch, stale};
+use crate::pagination::{Page, PageParams};
+use crate::referral_applications::api::load_visible;
+use crate::referral_applications::model::{
+    ApplicationRow, ApplicationStatus, Decision, ReferralRow, check_decision_allowed,
+};
+use crate::referral_applications::{store, view};
+
+/// MOPR's decision on an application.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"application_id": "0193…", "decision": "referred"}))]
+pub struct NewReferral {
+    pub application_id: String,
+    /// `referred` or `refused`.
+    pub decision: Decision,
+    /// Required when refusing; optional remarks when referring.
+    #[schema(max_length = 4000)]
+    pub reasons: Option<String>,
+}
+
+/// A referral to a CIS, or its refusal.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Referral {
+    pub id: String,
+    pub application_id: String,
+    pub person_id: String,
+    pub target_cis_id: String,
+    pub decision: Decision,
+    pub reasons: Option<String>,
+    /// The opinion the decision rests on; it travels with the referral to the CIS.
+    pub opinion_id: String,
+    /// The MOPR director who decided.
+    pub decided_by: String,
+    pub issued_at: DateTime<Utc>,
+    /// The application's status and version after this decision.
+    pub application_status: ApplicationStatus,
+    pub application_version: i32,
+}
+
+fn to_view(r: ReferralRow, app: &ApplicationRow, opinion_id: String) -> Result<Referral, ApiError> {
+    Ok(Referral {
+        decision: Decision::parse(&r.decision)
+            .ok_or_else(|| ApiError::internal("unknown decision"))?,
+        person_id: app.person_id.clone(),
+        target_cis_id: app.target_cis_id.clone(),
+        application_status: app.status()?,
+        application_version: app.version,
+        opinion_id,
+        id: r.id,
+        application_id: r.application_id,
+        reasons: r.reasons,
+        decided_by: r.decided_by,
+        issued_at: r.issued_at.and_utc(),
+    })
+}
+
+fn opinion_id_of(conn: &mut DbConnection, application_id: &str) -> Result<String, ApiError> {
+    Ok(opinions::table
+        .filter(opinions::application_id.eq(application_id))
+        .select(opinions::id)
+        .first(conn)?)
+}
+
+/// Decide on a referral application.
+///
+/// *Skierowanie do udziału w zajęciach CIS.* The MOPR director refers the person to the CIS named in the
+/// application (`referred`) or refuses (`refused`, with `reasons`). Only after the social worker's opinion:
+/// a referral without an opinion is impossible (409 `opinion_required`); one decision per application (409
+/// `already_decided`). The referral, with the opinion, is forwarded to the CIS at once (`referral.issued` /
+/// `referral.refused` in its feed); an applying PCPR or NGO learns the outcome in its feed too. Requires
+/// `If-Match` with the **application's** ETag.
+#[utoipa::path(
+    tag = "referrals",
+    operation_id = "issue_referral",
+    security(("bearer_jwt" = [])),
+    params(("If-Match" = String, Header, description = "The ETag of the application as last read.")),
+    request_body = NewReferral,
+    responses(
+        (status = 201, description = "Decided and forwarded.", body = Referral),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/referrals")]
+pub async fn issue_referral(
+    state: web::Data<AppState>,
+    caller: Caller,
+    if_match: IfMatch,
+    body: web::Json<NewReferral>,
+) -> Result<HttpResponse, ApiError> {
+    policy::may_decide_referral(&caller)?;
+    let expected = if_match.required()?;
+    let new = body.into_inner();
+    let reasons = new
+        .reasons
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    if new.decision == Decision::Refused && reasons.is_none() {
+        return Err(ApiError::field(
+            "reasons",
+            "reasons_required",
+            "a refusal must give its reasons",
+        ));
+    }
+    if reasons.as_ref().is_some_and(|r| r.chars().count() > 4000) {
+        return Err(ApiError::field(
+            "reasons",
+            "too_long",
+            "at most 4000 characters",
+        ));
+    }
+    let view = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let app = load_visible(conn, &caller, &new.application_id)?;
+            if app.version != expected {
+                return Err(stale("application"));
+            }
+            check_decision_allowed(app.status()?)?;
+            let row = ReferralRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                application_id: app.id.clone(),
+                decision: new.decision.as_str().to_owned(),
+                reasons,
+                decided_by: caller.id.clone(),
+                issued_at: db::now(),
+            };
+            diesel::insert_into(referrals::table)
+                .values(&row)
+                .execute(conn)?;
+            let status = match new.decision {
+                Decision::Referred => ApplicationStatus::Referred,
+                Decision::Refused => ApplicationStatus::Refused,
+            };
+            let app = store::set_status(conn, &app, expected, status.as_str())?;
+            let event = match new.decision {
+                Decision::Referred => EventType::ReferralIssued,
+                Decision::Refused => EventType::ReferralRefused,
+            };
+            let mut recipients = vec![app.target_cis_id.as_str()];
+            if app.filed_by_institution_id != app.mopr_id {
+                recipients.push(&app.filed_by_institution_id);
+            }
+            events::emit(conn, event, "referral", &row.id, &recipients)?;
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Create, "referral", &row.id).person(&app.person_id),
+            )?;
+            let opinion_id = opinion_id_of(conn, &app.id)?;
+            to_view(row, &app, opinion_id)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/referrals/{}", view.id)))
+        .json(view))
+}
+
+/// Get a referral.
+///
+/// For MOPR and the target CIS; 404 for everyone else (the applicant sees the outcome on the application).
+#[utoipa::path(
+    tag = "referrals",
+    operation_id = "get_referral",
+    security(("bearer_jwt" = [])),
+    params(("id" = String, Path, description = "The referral's id.")),
+    responses(
+        (status = 200, description = "The referral.", body = Referral),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/referrals/{id}")]
+pub async fn get_referral(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::person_scope(&caller)?;
+    let id = id.into_inner();
+    let view = db::run(&state.pool, move |conn| {
+        let hidden = || ApiError::not_found("referral");
+        let r = referrals::table
+            .find(&id)
+            .select(ReferralRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(hidden)?;
+        let app = store::get(conn, &r.application_id)?.ok_or_else(hidden)?;
+        if !policy::sees_opinion(&caller, view::parties(&app)) {
+            return Err(hidden());
+        }
+        audit::record(
+            conn,
+            &caller,
+            Entry::new(Action::Read, "referral", &r.id).person(&app.person_id),
+        )?;
+        let opinion_id = opinion_id_of(conn, &app.id)?;
+        to_view(r, &app, opinion_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Filters of the referral list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    pub decision: Option<Decision>,
+    pub person_id: Option<String>,
+}
+
+/// List referrals.
+///
+/// MOPR sees the referrals it issued, a CIS those addressed to it; oldest first. Other kinds get 403.
+#[utoipa::path(
+    tag = "referrals",
+    operation_id = "list_referrals",
+    security(("bearer_jwt" = [])),
+    params(ReferralQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of referrals.", body = Page<Referral>),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/referrals")]
+pub async fn list_referrals(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ReferralQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    policy::person_scope(&caller)?;
+    if !(caller.is_kind(InstitutionKind::Mopr) || caller.is_kind(InstitutionKind::Cis)) {
+        return Err(ApiError::Forbidden(
+            "referrals are exchanged between MOPR and the CIS".into(),
+        ));
+    }
+    let page = page.resolve()?;
+    let limit = page.limit;
+    let inst = caller
+        .institution_id
+        .clone()
+        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let q = query.into_inner();
+    let result = db::run(&state.pool, move |conn| {
+        let mut sel = referrals::table
+            .inner_join(referral_applications::table)
+            .filter(
+                referral_applications::mopr_id
+                    .eq(inst.clone())
+                    .or(referral_applications::target_cis_id.eq(inst.clone())),
+            )
+            .select((
+                ReferralRow::as_select(),
+                crate::referral_applications::model::ApplicationRow::as_select(),
+            ))
+            .into_boxed::<Backend>();
+        if let Some(d) = q.decision {
+            sel = sel.filter(referrals::decision.eq(d.as_str()));
+        }
+        if let Some(p) = &q.person_id {
+            sel = sel.filter(referral_applications::person_id.eq(p.clone()));
+        }
+        if let Some(after) = &page.after {
+            sel = sel.filter(referrals::id.gt(after.clone()));
+        }
+        let rows: Vec<(ReferralRow, ApplicationRow)> =
+            sel.order(referrals::id.asc()).limit(limit + 1).load(conn)?;
+        let has_more = rows.len() as i64 > limit;
+        let mut items = Vec::new();
+        for (r, app) in rows.into_iter().take(limit as usize) {
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::List, "referral", &r.id).person(&app.person_id),
+            )?;
+            let opinion_id = opinion_id_of(conn, &app.id)?;
+            items.push(to_view(r, &app, opinion_id)?);
+        }
+        let next_cursor = if has_more {
+            items
+                .last()
+                .map(|r: &Referral| crate::pagination::encode_cursor(&r.id))
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}

@@ -1,0 +1,10 @@
+//! MOPR's decision on a referral application: the referral to a CIS (skierowanie do udziału w zajęciach CIS),
+//! sent to the CIS with the opinion, or its refusal.
+
+pub mod api;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(api::list_referrals)
+        .service(api::issue_referral)
+        .service(api::get_referral);
+}
