@@ -304,17 +304,26 @@ impl FromRequest for IfMatch {
         let Some(raw) = req.headers().get(header::IF_MATCH) else {
             return ready(Ok(IfMatch(None)));
         };
-        let parsed = raw
-            .to_str()
-            .ok()
-            .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
-            .and_then(|s| s.parse::<i32>().ok());
+        let text = raw.to_str().unwrap_or("").trim();
+        // `*` would match any version and so defeat the check: it counts as no precondition at all (428).
+        if text == "*" {
+            return ready(Ok(IfMatch(None)));
+        }
+        let parsed = text
+            .strip_prefix("W/")
+            .unwrap_or(text)
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            // A well-formed ETag too large for any version simply matches none: -1 never equals a version, so
+            // the request gets the same 412 as any other stale version.
+            .map(|s| s.parse::<i32>().unwrap_or(-1));
         ready(match parsed {
             Some(v) => Ok(IfMatch(Some(v))),
-            // "*" or garbage cannot name a version the client has seen.
-            None => Err(ApiError::PreconditionFailed(
-                "If-Match must be the ETag of the record, e.g. \"3\"".into(),
-            )),
+            None => Err(ApiError::BadRequest {
+                code: "invalid_if_match",
+                detail: "If-Match must be the record's ETag, e.g. \"3\"".into(),
+            }),
         })
     }
 }

@@ -70,6 +70,7 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
         .configure(routes)
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    openapi::finish(&mut api);
     api
 }
 

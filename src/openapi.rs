@@ -46,11 +46,12 @@ as if it did not exist**.
         license(name = "MIT", identifier = "MIT"),
         contact(name = "reintegra maintainers")
     ),
+    servers((url = "/", description = "The service that serves this document.")),
     modifiers(&SecuritySchemes),
     components(
         schemas(Problem),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, PreconditionFailed,
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, UnprocessableContent, PreconditionRequired, TooManyRequests,
             ServiceUnavailable, InternalError
         )
@@ -123,7 +124,6 @@ problem_responses! {
     Unauthorized => "No bearer token, or one that is expired, tampered with or not issued for this API (`unauthorized`). Carries `WWW-Authenticate: Bearer`.";
     Forbidden => "The caller is known but its institution kind or role may not do this (`forbidden`).";
     NotFound => "No such record, or one the caller may not see; the two are indistinguishable (`not_found`).";
-    MethodNotAllowed => "The path exists but not with this method; `Allow` lists the methods it takes (`method_not_allowed`).";
     Conflict => "A duplicate, or a state transition the procedure does not allow; `code` names the rule.";
     PreconditionFailed => "The `If-Match` version is stale: someone changed the record first. GET it again (`version_mismatch`).";
     PayloadTooLarge => "The body is larger than the service accepts (`payload_too_large`).";
@@ -133,4 +133,38 @@ problem_responses! {
     TooManyRequests => "Too many attempts; `Retry-After` says how many seconds to wait (`too_many_requests`).";
     ServiceUnavailable => "The database does not answer; retry later (`service_unavailable`).";
     InternalError => "An unexpected failure. The body says nothing about it; quote `X-Request-Id` when reporting it (`internal_error`).";
+}
+
+/// Declares what every operation can answer besides its own responses: an unexpected failure (500). Done here
+/// once rather than on each handler, so that no operation can forget it.
+pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.responses
+                .responses
+                .entry("500".to_owned())
+                .or_insert_with(|| Ref::new("#/components/responses/InternalError").into());
+            // Every operation taking If-Match answers 400 to a value that is no ETag.
+            let takes_if_match = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p, RefOr::T(p) if p.name.eq_ignore_ascii_case("if-match")));
+            if takes_if_match {
+                op.responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| Ref::new("#/components/responses/BadRequest").into());
+            }
+        }
+    }
 }

@@ -40,7 +40,13 @@ impl PageParams {
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let after = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        // `cursor=` with no value is the first page, as if it were absent.
+        let after = self
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(decode_cursor)
+            .transpose()?;
         Ok(PageRequest { limit, after })
     }
 }
@@ -104,7 +110,12 @@ mod tests {
             cursor: Some(c),
         };
         assert_eq!(p.resolve().unwrap().after.as_deref(), Some("0193-abc"));
-        for bad in ["???", "aGVsbG8", ""] {
+        let empty = PageParams {
+            limit: None,
+            cursor: Some(String::new()),
+        };
+        assert_eq!(empty.resolve().unwrap().after, None, "an empty cursor is the first page");
+        for bad in ["???", "aGVsbG8", "azE"] {
             let p = PageParams {
                 limit: None,
                 cursor: Some(bad.into()),

@@ -89,7 +89,7 @@ pub async fn list_events(
             format!("limit must be between 1 and {MAX_LIMIT}"),
         ));
     }
-    let after = match &query.after {
+    let after = match query.after.as_deref().filter(|a| !a.is_empty()) {
         Some(c) => decode_cursor(c)?
             .parse::<i64>()
             .map_err(|_| ApiError::BadRequest {

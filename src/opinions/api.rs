@@ -121,7 +121,7 @@ fn check(new: &NewOpinion, today: NaiveDate) -> Result<String, ApiError> {
     tag = "opinions",
     operation_id = "issue_opinion",
     security(("bearer_jwt" = [])),
-    params(("If-Match" = String, Header, description = "The ETag of the application as last read.")),
+    params(("If-Match" = String, Header, description = "The ETag of the application as last read.", pattern = r#"^(W/)?"[0-9]+"$"#)),
     request_body = NewOpinion,
     responses(
         (status = 201, description = "Issued and forwarded to the CIS.", body = Opinion),

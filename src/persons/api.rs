@@ -168,10 +168,15 @@ pub async fn list_persons(
     let scope = policy::person_scope(&caller)?;
     let page = page.resolve()?;
     let q = query.into_inner();
+    // Only the format is checked: a well-formed number that is no valid PESEL simply matches nobody.
     if let Some(p) = &q.pesel
-        && let Err(e) = pesel::parse(p)
+        && pesel::parse(p) == Err(pesel::PeselError::Format)
     {
-        return Err(ApiError::field("pesel", e.code(), e.message()));
+        return Err(ApiError::field(
+            "pesel",
+            "pesel_format",
+            pesel::PeselError::Format.message(),
+        ));
     }
     let last_name_prefix = match q.last_name.as_deref().map(names::search_key) {
         Some(key) if key.is_empty() || key.chars().count() > 100 => {
@@ -271,7 +276,7 @@ pub async fn get_person(
     security(("bearer_jwt" = [])),
     params(
         ("id" = String, Path, description = "The person's id."),
-        ("If-Match" = String, Header, description = "The ETag of the record as last read, e.g. `\"1\"`."),
+        ("If-Match" = String, Header, description = "The ETag of the record as last read, e.g. `\"1\"`.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     request_body = PersonPatch,
     responses(

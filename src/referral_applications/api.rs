@@ -331,7 +331,7 @@ pub async fn get_referral_application(
     security(("bearer_jwt" = [])),
     params(
         ("id" = String, Path, description = "The application's id."),
-        ("If-Match" = String, Header, description = "The ETag of the application as last read."),
+        ("If-Match" = String, Header, description = "The ETag of the application as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     responses(
         (status = 200, description = "Withdrawn.", body = ReferralApplication),

@@ -88,7 +88,7 @@ fn opinion_id_of(conn: &mut DbConnection, application_id: &str) -> Result<String
     tag = "referrals",
     operation_id = "issue_referral",
     security(("bearer_jwt" = [])),
-    params(("If-Match" = String, Header, description = "The ETag of the application as last read.")),
+    params(("If-Match" = String, Header, description = "The ETag of the application as last read.", pattern = r#"^(W/)?"[0-9]+"$"#)),
     request_body = NewReferral,
     responses(
         (status = 201, description = "Decided and forwarded.", body = Referral),

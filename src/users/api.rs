@@ -268,7 +268,7 @@ async fn change_user(
     security(("bearer_jwt" = [])),
     params(
         ("id" = String, Path, description = "The user's id."),
-        ("If-Match" = String, Header, description = "The ETag of the account as last read, e.g. `\"3\"`."),
+        ("If-Match" = String, Header, description = "The ETag of the account as last read, e.g. `\"3\"`.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     responses(
         (status = 200, description = "Deactivated.", body = User),
@@ -288,6 +288,8 @@ pub async fn deactivate_user(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
+    policy::account_admin_scope(&caller)?;
+    if_match.required()?;
     let id = id.into_inner();
     if id == caller.id {
         return Err(ApiError::Conflict {
@@ -318,7 +320,7 @@ pub async fn deactivate_user(
     security(("bearer_jwt" = [])),
     params(
         ("id" = String, Path, description = "The user's id."),
-        ("If-Match" = String, Header, description = "The ETag of the account as last read."),
+        ("If-Match" = String, Header, description = "The ETag of the account as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     responses(
         (status = 200, description = "Active again.", body = User),
@@ -357,7 +359,7 @@ pub async fn activate_user(
     security(("bearer_jwt" = [])),
     params(
         ("id" = String, Path, description = "The user's id."),
-        ("If-Match" = String, Header, description = "The ETag of the account as last read."),
+        ("If-Match" = String, Header, description = "The ETag of the account as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     request_body = PasswordReset,
     responses(

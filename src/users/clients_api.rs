@@ -205,7 +205,7 @@ pub async fn get_api_client(
     security(("bearer_jwt" = [])),
     params(
         ("id" = String, Path, description = "The API client's id."),
-        ("If-Match" = String, Header, description = "The ETag of the client as last read."),
+        ("If-Match" = String, Header, description = "The ETag of the client as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     responses(
         (status = 200, description = "Deactivated.", body = ApiClient),

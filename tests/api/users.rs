@@ -212,6 +212,14 @@ async fn account_changes_need_a_current_if_match() {
     let resp = app
         .call_if_match(Method::POST, &path, &admin, "*", None)
         .await;
+    assert_problem(resp, StatusCode::PRECONDITION_REQUIRED, "if_match_required").await;
+    let resp = app
+        .call_if_match(Method::POST, &path, &admin, "version one", None)
+        .await;
+    assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_if_match").await;
+    let resp = app
+        .call_if_match(Method::POST, &path, &admin, "\"99999999999999\"", None)
+        .await;
     assert_problem(resp, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
 
     let resp = app

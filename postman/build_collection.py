@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Builds postman/reintegra.postman_collection.json (Collection v2.1) from the request list below.
+
+The collection is committed; CI runs it with newman against a fresh `serve --demo` and checks that the committed
+file is what this script produces. Edit here, then run `python3 postman/build_collection.py`.
+"""
+
+import json
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+DEMO_USERS = [
+    "mopr-admin", "mopr-director", "mopr-worker", "mopr-staff",
+    "cis-director", "cis-staff", "pcpr-staff", "ngo-staff", "platform-admin",
+]
+
+
+def var(name):
+    return "{{" + name + "}}"
+
+
+def token_var(user):
+    return "token_" + user.replace("-", "_")
+
+
+def status_test(code):
+    return f'pm.test("status is {code}", function () {{ pm.response.to.have.status({code}); }});'
+
+
+def problem_test(code, problem_code):
+    return "\n".join([
+        status_test(code),
+        'pm.test("problem+json with code ' + problem_code + '", function () {',
+        '    pm.expect(pm.response.headers.get("Content-Type")).to.include("application/problem+json");',
+        f'    pm.expect(pm.response.json().code).to.eql("{problem_code}");',
+        "});",
+    ])
+
+
+def request(name, method, path, description, user=None, body=None, headers=None, tests=(), prerequest=None,
+            form=None):
+    header_list = [{"key": k, "value": v} for k, v in (headers or {}).items()]
+    req = {
+        "method": method,
+        "header": header_list,
+        "url": {"raw": var("base_url") + path, "host": [var("base_url")], "path": [p for p in path.split("?")[0].strip("/").split("/")]},
+        "description": description,
+    }
+    if "?" in path:
+        query = path.split("?", 1)[1]
+        req["url"]["query"] = [
+            {"key": kv.split("=", 1)[0], "value": kv.split("=", 1)[1] if "=" in kv else ""}
+            for kv in query.split("&")
+        ]
+    if user:
+        req["auth"] = {"type": "bearer", "bearer": [{"key": "token", "value": var(token_var(user)), "type": "string"}]}
+    else:
+        req["auth"] = {"type": "noauth"}
+    if body is not None:
+        header_list.append({"key": "Content-Type", "value": "application/json"})
+        req["body"] = {"mode": "raw", "raw": json.dumps(body, indent=2, ensure_ascii=False),
+                       "options": {"raw": {"language": "json"}}}
+    if form is not None:
+        req["body"] = {"mode": "urlencoded", "urlencoded": [{"key": k, "value": v} for k, v in form]}
+    events = []
+    if prerequest:
+        events.append({"listen": "prerequest", "script": {"type": "text/javascript", "exec": prerequest.split("\n")}})
+    if tests:
+        events.append({"listen": "test", "script": {"type": "text/javascript", "exec": "\n".join(tests).split("\n")}})
+    item = {"name": name, "request": req}
+    if events:
+        item["event"] = events
+    return item
+
+
+def folder(name, description, items):
+    return {"name": name, "description": description, "item": items}
+
+
+def sign_in(user):
+    return request(
+        f"Sign in as {user}", "POST", "/api/v1/auth/token",
+        f"OAuth2 password grant for the demo user `{user}`; stores the access token in `{token_var(user)}`.",
+        form=[("grant_type", "password"), ("username", user), ("password", var("demo_password"))],
+        tests=[
+            status_test(200),
+            'pm.test("a bearer token", function () { pm.expect(pm.response.json().token_type).to.eql("Bearer"); });',
+            f'pm.collectionVariables.set("{token_var(user)}", pm.response.json().access_token);',
+        ],
+    )
+
+
+PESEL_SCRIPT = """// A fresh valid PESEL every run, so the collection can run repeatedly against the same server.
+function pesel() {
+    var y = 50 + Math.floor(Math.random() * 45), m = 1 + Math.floor(Math.random() * 12), d = 1 + Math.floor(Math.random() * 28);
+    var serial = Math.floor(Math.random() * 1000), sex = Math.floor(Math.random() * 10);
+    var s = ("0" + y).slice(-2) + ("0" + m).slice(-2) + ("0" + d).slice(-2) + ("00" + serial).slice(-3) + sex;
+    var w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3], sum = 0;
+    for (var i = 0; i < 10; i++) { sum += parseInt(s[i], 10) * w[i]; }
+    return s + ((10 - sum % 10) % 10);
+}
+pm.collectionVariables.set("pesel", pesel());
+pm.collectionVariables.set("today", new Date(Date.now() + 3600 * 1000).toISOString().slice(0, 10));"""
+
+
+def setup_folder():
+    items = [
+        request("Readiness", "GET", "/health/ready", "The database answers.", tests=[status_test(200)]),
+    ]
+    items += [sign_in(u) for u in DEMO_USERS]
+    items.append(request(
+        "Wrong password is invalid_grant", "POST", "/api/v1/auth/token",
+        "A refusal a tester must see: wrong credentials answer RFC 6749 `invalid_grant`.",
+        form=[("grant_type", "password"), ("username", "mopr-staff"), ("password", "not-the-password")],
+        tests=[status_test(400), 'pm.test("invalid_grant", function () { pm.expect(pm.response.json().error).to.eql("invalid_grant"); });'],
+    ))
+    items.append(request(
+        "Who am I", "GET", "/api/v1/me", "The identity the token carries.", user="mopr-worker",
+        tests=[status_test(200), 'pm.test("social worker of a MOPR", function () { var b = pm.response.json(); pm.expect(b.role).to.eql("social_worker"); pm.expect(b.institution_kind).to.eql("MOPR"); });'],
+    ))
+    for kind in ["MOPR", "CIS", "PCPR", "NGO"]:
+        items.append(request(
+            f"Find the demo {kind}", "GET", f"/api/v1/institutions?kind={kind}",
+            f"Stores the id of the demo {kind} in `{kind.lower()}_id`.", user="ngo-staff",
+            tests=[status_test(200), f'pm.collectionVariables.set("{kind.lower()}_id", pm.response.json().items[0].id);'],
+        ))
+    items.append(request(
+        "No token is 401", "GET", "/api/v1/me", "Without a bearer token every resource answers 401 with a Bearer challenge.",
+        tests=[problem_test(401, "unauthorized"), 'pm.test("Bearer challenge", function () { pm.expect(pm.response.headers.get("WWW-Authenticate")).to.include("Bearer"); });'],
+    ))
+    return folder("0. Sign in", "Tokens for every demo role, and the ids of the demo institutions.", items)
+
+
+def person_body(first, last):
+    return {
+        "first_name": first, "last_name": last, "pesel": var("pesel"),
+        "residence_address": {"street": "ul. Szeroka", "building": "12", "flat": "4", "postal_code": "87-100", "city": "Toruń"},
+        "phone": "+48 600 100 200",
+    }
+
+
+def persons_folder():
+    items = [
+        request("NGO registers a person", "POST", "/api/v1/persons",
+                "An NGO registers the person it will apply for. Birth date and sex come from the PESEL.",
+                user="ngo-staff", body=person_body("Jan", "Żółkiewski"), prerequest=PESEL_SCRIPT,
+                tests=[status_test(201),
+                       'var p = pm.response.json();',
+                       'pm.test("birth date and sex from the PESEL", function () { pm.expect(p.birth_date).to.match(/^19\\d\\d-/); pm.expect(p.sex).to.be.oneOf(["female", "male"]); });',
+                       'pm.test("ETag is the version", function () { pm.expect(pm.response.headers.get("ETag")).to.eql("\\"1\\""); });',
+                       'pm.collectionVariables.set("person_id", p.id);']),
+        request("Search by last name without diacritics", "GET", "/api/v1/persons?last_name=zolkiew",
+                "Case- and diacritics-insensitive prefix search: `zolkiew` finds `Żółkiewski`.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("found", function () { pm.expect(pm.response.json().items.map(function (p) { return p.id; })).to.include(pm.collectionVariables.get("person_id")); });']),
+        request("Invalid PESEL is 422", "POST", "/api/v1/persons", "A PESEL with a wrong check digit.",
+                user="mopr-staff", body={"first_name": "Anna", "last_name": "Nowak", "pesel": "44051401459"},
+                tests=[problem_test(422, "validation_failed"), 'pm.test("names the check digit", function () { pm.expect(pm.response.json().errors[0].code).to.eql("pesel_checksum"); });']),
+        request("Duplicate PESEL is 409", "POST", "/api/v1/persons", "The same PESEL again; MOPR may see the original, so the problem links it.",
+                user="mopr-staff", body=person_body("Janek", "Żółkiewski"),
+                tests=[problem_test(409, "duplicate_pesel"), 'pm.test("links the original", function () { pm.expect(pm.response.json().existing).to.include(pm.collectionVariables.get("person_id")); });']),
+        request("PCPR cannot see the NGO's person (404)", "GET", "/api/v1/persons/" + var("person_id"),
+                "Not visible is the same as absent.", user="pcpr-staff", tests=[problem_test(404, "not_found")]),
+        request("Update without If-Match is 428", "PATCH", "/api/v1/persons/" + var("person_id"),
+                "Every update needs the ETag it was read with.", user="ngo-staff", body={"phone": "+48 600 999 888"},
+                tests=[problem_test(428, "if_match_required")]),
+        request("Stale If-Match is 412", "PATCH", "/api/v1/persons/" + var("person_id"), "Someone changed it first.",
+                user="ngo-staff", body={"phone": "+48 600 999 888"}, headers={"If-Match": '"7"'},
+                tests=[problem_test(412, "version_mismatch")]),
+        request("Update the phone", "PATCH", "/api/v1/persons/" + var("person_id"), "A merge patch with the current ETag.",
+                user="ngo-staff", body={"phone": "+48 600 999 888"}, headers={"If-Match": '"1"'},
+                tests=[status_test(200), 'pm.test("version 2", function () { pm.expect(pm.response.json().version).to.eql(2); });']),
+        request("History of changes", "GET", "/api/v1/persons/" + var("person_id") + "/changes", "Who changed which fields when.",
+                user="mopr-staff", tests=[status_test(200), 'pm.test("two entries", function () { pm.expect(pm.response.json().items.length).to.eql(2); });']),
+    ]
+    return folder("1. Person registry", "Register, search, correct; the refusals a tester must see.", items)
+
+
+def referral_folder():
+    app_body = {
+        "person_id": var("person_id"), "target_cis_id": var("cis_id"),
+        "eligibility_categories": ["homeless_on_programme", "long_term_unemployed"],
+        "justification": "Realizuje program wychodzenia z bezdomności, chce wrócić do pracy.",
+        "received_on": var("today"),
+        "consent": {"given": True, "given_on": var("today"), "given_by": "person"},
+    }
+    opinion = {"application_id": var("application_id"), "family_interview_on": var("today"),
+               "recommendation": "positive", "justification": "Wywiad środowiskowy potwierdza motywację."}
+    items = [
+        request("NGO applies for a referral", "POST", "/api/v1/referral-applications",
+                "The NGO files in its own name; the opinion is due 14 days later.", user="ngo-staff", body=app_body,
+                tests=[status_test(201), 'var a = pm.response.json();',
+                       'pm.test("submitted, opinion due", function () { pm.expect(a.status).to.eql("submitted"); pm.expect(a.opinion_due_on).to.match(/^\\d{4}-\\d\\d-\\d\\d$/); pm.expect(a.opinion_overdue).to.eql(false); });',
+                       'pm.collectionVariables.set("application_id", a.id);']),
+        request("Income excludes participation (422)", "POST", "/api/v1/referral-applications",
+                "A person with a pension cannot participate in a CIS.", user="ngo-staff",
+                body=dict(app_body, declared_incomes=["retirement_pension"]),
+                tests=[problem_test(422, "validation_failed"), 'pm.test("names the rule", function () { pm.expect(pm.response.json().errors[0].code).to.eql("income_excludes_participation"); });']),
+        request("MOPR inbox shows the application", "GET", "/api/v1/events", "MOPR's feed: `application.submitted`.",
+                user="mopr-staff", tests=[status_test(200), 'pm.test("application.submitted", function () { var t = pm.response.json().items.map(function (e) { return e.resource_id; }); pm.expect(t).to.include(pm.collectionVariables.get("application_id")); });']),
+        request("Referral before the opinion is 409", "POST", "/api/v1/referrals", "A referral without an opinion is impossible.",
+                user="mopr-director", headers={"If-Match": '"1"'}, body={"application_id": var("application_id"), "decision": "referred"},
+                tests=[problem_test(409, "opinion_required")]),
+        request("CIS cannot issue an opinion (403)", "POST", "/api/v1/opinions", "Opinions are written by MOPR social workers.",
+                user="cis-staff", headers={"If-Match": '"1"'}, body=opinion, tests=[problem_test(403, "forbidden")]),
+        request("Social worker issues the opinion", "POST", "/api/v1/opinions",
+                "After the family interview; forwarded to the CIS at once.", user="mopr-worker",
+                headers={"If-Match": '"1"'}, body=opinion,
+                tests=[status_test(201), 'var o = pm.response.json();',
+                       'pm.test("application moved on", function () { pm.expect(o.application_status).to.eql("opinion_issued"); pm.expect(o.issued_on_time).to.eql(true); });',
+                       'pm.collectionVariables.set("opinion_id", o.id);']),
+        request("Director refers the person", "POST", "/api/v1/referrals", "The referral travels to the CIS with the opinion.",
+                user="mopr-director", headers={"If-Match": '"2"'}, body={"application_id": var("application_id"), "decision": "referred"},
+                tests=[status_test(201), 'var r = pm.response.json();',
+                       'pm.test("referred with the opinion", function () { pm.expect(r.decision).to.eql("referred"); pm.expect(r.opinion_id).to.eql(pm.collectionVariables.get("opinion_id")); });',
+                       'pm.collectionVariables.set("referral_id", r.id);']),
+        request("CIS inbox shows opinion and referral", "GET", "/api/v1/events", "The CIS's feed.", user="cis-staff",
+                tests=[status_test(200), 'pm.test("opinion.issued then referral.issued", function () { var t = pm.response.json().items.map(function (e) { return e.type; }); pm.expect(t).to.include("opinion.issued"); pm.expect(t).to.include("referral.issued"); });']),
+        request("CIS reads the referral", "GET", "/api/v1/referrals/" + var("referral_id"), "Addressed to it.", user="cis-staff",
+                tests=[status_test(200)]),
+        request("NGO sees the outcome", "GET", "/api/v1/referral-applications/" + var("application_id"),
+                "Status and outcome, not the opinion.", user="ngo-staff",
+                tests=[status_test(200), 'pm.test("referred, no opinion id", function () { var a = pm.response.json(); pm.expect(a.status).to.eql("referred"); pm.expect(a.opinion_id).to.eql(null); });']),
+        request("NGO cannot read the opinion (404)", "GET", "/api/v1/opinions/" + var("opinion_id"),
+                "The social worker's text goes to MOPR and the CIS only.", user="ngo-staff", tests=[problem_test(404, "not_found")]),
+    ]
+    return folder("2. Referral to a CIS", "NGO applies, MOPR's social worker opines, MOPR's director refers, the CIS reads its inbox.", items)
+
+
+def build():
+    collection = {
+        "info": {
+            "name": "reintegra",
+            "description": "The procedures of reintegra end to end against a `serve --demo` server. Run the folders in order: "
+                           "each stores the ids the next one needs. Import with the environment `local.postman_environment.json`.",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+        },
+        "item": [setup_folder(), persons_folder(), referral_folder()],
+        "variable": [{"key": k, "value": ""} for k in
+                     ["pesel", "today", "person_id", "application_id", "opinion_id", "referral_id",
+                      "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
+    }
+    return collection
+
+
+def main():
+    out = HERE / "reintegra.postman_collection.json"
+    out.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    env = {
+        "name": "reintegra local",
+        "values": [
+            {"key": "base_url", "value": "http://127.0.0.1:8080", "enabled": True},
+            {"key": "demo_password", "value": "reintegra-demo", "enabled": True},
+        ],
+    }
+    (HERE / "local.postman_environment.json").write_text(json.dumps(env, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
