@@ -227,6 +227,64 @@ def referral_folder():
     return folder("2. Referral to a CIS", "NGO applies, MOPR's social worker opines, MOPR's director refers, the CIS reads its inbox.", items)
 
 
+PLANNED_END_SCRIPT = """// The planned end: half a year after today.
+var end = new Date(Date.now() + 183 * 24 * 3600 * 1000);
+pm.collectionVariables.set("planned_end", end.toISOString().slice(0, 10));"""
+
+
+def ipzs_folder():
+    sign = {
+        "referral_id": var("referral_id"), "signed_on": var("today"), "start_on": var("today"),
+        "planned_end_on": var("planned_end"),
+        "diagnosis": "Długotrwale bezrobotny, motywacja do zmiany.",
+        "goals": "Nabycie kwalifikacji zawodowych i podjęcie zatrudnienia.",
+        "activities": [{"kind": "vocational", "description": "Warsztat stolarski"},
+                       {"kind": "social", "description": "Trening kompetencji społecznych"}],
+    }
+    version_of = 'pm.collectionVariables.set("ipzs_version", pm.response.json().version);'
+    items = [
+        request("MOPR cannot sign an IPZS (403)", "POST", "/api/v1/ipzs", "The CIS signs the IPZS with the participant.",
+                user="mopr-staff", body=sign, prerequest=PLANNED_END_SCRIPT, tests=[problem_test(403, "forbidden")]),
+        request("CIS signs the IPZS", "POST", "/api/v1/ipzs",
+                "From the referral; the trial month starts, obligations are computed.", user="cis-staff", body=sign,
+                tests=[status_test(201), 'var i = pm.response.json();',
+                       'pm.test("trial with its obligations", function () { pm.expect(i.status).to.eql("trial"); pm.expect(i.admission_list.due_on).to.match(/^\\d{4}-/); pm.expect(i.insurance.obligation_starts_on).to.match(/^\\d{4}-/); });',
+                       'pm.collectionVariables.set("ipzs_id", i.id);', version_of]),
+        request("NGO cannot see the IPZS (404)", "GET", "/api/v1/ipzs/" + var("ipzs_id"),
+                "Only the CIS and the MOPR of the case see it.", user="ngo-staff", tests=[problem_test(404, "not_found")]),
+        request("CIS director sends the admission list", "POST", "/api/v1/admission-lists",
+                "Within 5 working days of signing.", user="cis-director", body={"ipzs_ids": [var("ipzs_id")]},
+                tests=[status_test(201)]),
+        request("CIS deadlines: admission list met", "GET", "/api/v1/deadlines?kind=admission_list",
+                "The CIS's obligations with their status.", user="cis-director",
+                tests=[status_test(200), 'pm.test("met", function () { var d = pm.response.json().items.filter(function (x) { return x.resource_id === pm.collectionVariables.get("ipzs_id"); })[0]; pm.expect(d.status).to.eql("met"); });']),
+        request("Read the IPZS version", "GET", "/api/v1/ipzs/" + var("ipzs_id"), "For the next If-Match.", user="cis-staff",
+                tests=[status_test(200), version_of]),
+        request("Qualification too early is 409", "POST", "/api/v1/qualifications",
+                "Asked only in the last week of the trial month; the problem says when.", user="cis-director",
+                headers={"If-Match": '"{{ipzs_version}}"'}, body={"ipzs_id": var("ipzs_id"), "channel": "email"},
+                tests=[problem_test(409, "qualification_request_too_early")]),
+        request("MOPR deadlines: insurance registration open", "GET", "/api/v1/deadlines?kind=insurance_registration",
+                "MOPR registers the participant for health insurance 30 days after the start.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("open", function () { var d = pm.response.json().items.filter(function (x) { return x.resource_id === pm.collectionVariables.get("ipzs_id"); })[0]; pm.expect(d.status).to.eql("open"); });']),
+        request("CIS terminates the IPZS early", "POST", "/api/v1/ipzs/" + var("ipzs_id") + "/terminate",
+                "Absence; MOPR must be informed within 5 working days.", user="cis-staff",
+                headers={"If-Match": '"{{ipzs_version}}"'}, body={"reason": "absence", "terminated_on": var("today")},
+                tests=[status_test(200), 'pm.test("terminated, notice due", function () { var i = pm.response.json(); pm.expect(i.status).to.eql("terminated"); pm.expect(i.termination.notice_status).to.be.oneOf(["open", "due_soon"]); });', version_of]),
+        request("Stale If-Match on the notice is 412", "POST", "/api/v1/ipzs/" + var("ipzs_id") + "/termination-notice",
+                "The version moved with the termination.", user="cis-staff", headers={"If-Match": '"1"'},
+                tests=[problem_test(412, "version_mismatch")]),
+        request("CIS informs MOPR", "POST", "/api/v1/ipzs/" + var("ipzs_id") + "/termination-notice",
+                "The notice reaches MOPR's inbox.", user="cis-staff", headers={"If-Match": '"{{ipzs_version}}"'},
+                tests=[status_test(200), 'pm.test("met", function () { pm.expect(pm.response.json().termination.notice_status).to.eql("met"); });']),
+        request("MOPR inbox has the notice", "GET", "/api/v1/events", "`ipzs.terminated`.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("ipzs.terminated", function () { var t = pm.response.json().items.map(function (e) { return e.type; }); pm.expect(t).to.include("ipzs.terminated"); });']),
+    ]
+    return folder("3. IPZS, admission list, deadlines, termination",
+                  "The CIS signs the IPZS, reports the admission, cannot ask for qualification before the trial's last week, terminates and informs MOPR.",
+                  items)
+
+
 def build():
     collection = {
         "info": {
@@ -235,9 +293,10 @@ def build():
                            "each stores the ids the next one needs. Import with the environment `local.postman_environment.json`.",
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
-        "item": [setup_folder(), persons_folder(), referral_folder()],
+        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder()],
         "variable": [{"key": k, "value": ""} for k in
-                     ["pesel", "today", "person_id", "application_id", "opinion_id", "referral_id",
+                     ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
+                      "ipzs_id", "ipzs_version",
                       "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection

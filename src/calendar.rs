@@ -113,6 +113,31 @@ pub fn today_in_warsaw() -> NaiveDate {
         .date_naive()
 }
 
+/// "Today" as the service judges deadlines: the date in Europe/Warsaw, shifted by an offset that is zero in
+/// production. Tests move the offset to walk a participant through a trial month without waiting for it.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_days: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    pub fn today(&self) -> NaiveDate {
+        let offset = self.offset_days.load(std::sync::atomic::Ordering::Relaxed);
+        let real = today_in_warsaw();
+        if offset >= 0 {
+            real + Days::new(offset as u64)
+        } else {
+            real - Days::new(offset.unsigned_abs())
+        }
+    }
+
+    /// Moves "today" by `days` (tests only; nothing in the API can reach it).
+    pub fn advance(&self, days: i64) {
+        self.offset_days
+            .fetch_add(days, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

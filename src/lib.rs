@@ -3,21 +3,25 @@
 //! The binary in `main.rs` only parses the command line; everything it runs is built here, through
 //! [`Application::build`], which is also what the integration tests start.
 
+pub mod admission_lists;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod config;
 pub mod db;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod events;
 pub mod health;
 pub mod http;
 pub mod institutions;
+pub mod ipzs;
 pub mod openapi;
 pub mod opinions;
 pub mod pagination;
 pub mod persons;
+pub mod qualifications;
 pub mod referral_applications;
 pub mod referrals;
 pub mod users;
@@ -44,6 +48,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
     pub tokens: Arc<auth::tokens::TokenService>,
+    pub clock: Arc<calendar::Clock>,
 }
 
 /// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
@@ -57,6 +62,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(referral_applications::routes)
             .configure(opinions::routes)
             .configure(referrals::routes)
+            .configure(ipzs::routes)
+            .configure(admission_lists::routes)
+            .configure(qualifications::routes)
+            .configure(deadlines::routes)
             .configure(events::routes)
             .configure(audit::routes),
     );
@@ -99,6 +108,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    clock: Arc<calendar::Clock>,
 }
 
 impl Application {
@@ -126,13 +136,20 @@ impl Application {
             .local_addr()
             .map_err(|e| StartError::Other(e.to_string()))?
             .port();
+        let clock = Arc::new(calendar::Clock::default());
         let state = AppState {
+            clock: clock.clone(),
             pool: pool.clone(),
             tokens: Arc::new(auth::tokens::TokenService::new(&config)),
             config: Arc::new(config),
         };
         let server = serve(listener, state).map_err(|e| StartError::Other(e.to_string()))?;
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            clock,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -141,6 +158,11 @@ impl Application {
 
     pub fn pool(&self) -> &DbPool {
         &self.pool
+    }
+
+    /// The clock the service judges deadlines by (tests move it).
+    pub fn clock(&self) -> Arc<calendar::Clock> {
+        self.clock.clone()
     }
 
     /// Serves until SIGINT or SIGTERM; in-flight requests are allowed to finish.

@@ -114,7 +114,11 @@ mod tests {
             limit: None,
             cursor: Some(String::new()),
         };
-        assert_eq!(empty.resolve().unwrap().after, None, "an empty cursor is the first page");
+        assert_eq!(
+            empty.resolve().unwrap().after,
+            None,
+            "an empty cursor is the first page"
+        );
         for bad in ["???", "aGVsbG8", "azE"] {
             let p = PageParams {
                 limit: None,

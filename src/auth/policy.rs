@@ -358,3 +358,40 @@ mod case_tests {
         }
     }
 }
+
+/// The institutions an IPZS involves: the CIS that runs it and the MOPR that referred the participant.
+pub fn sees_ipzs(caller: &Caller, mopr_id: &str, cis_id: &str) -> bool {
+    is_caseworker(caller) && (caller.belongs_to(mopr_id) || caller.belongs_to(cis_id))
+}
+
+/// Signing, terminating and completing an IPZS and writing to the participant: the CIS's casework roles.
+pub fn may_run_ipzs(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Cis) && is_caseworker(caller) {
+        Ok(())
+    } else {
+        Err(forbidden("sign or change an IPZS"))
+    }
+}
+
+/// The admission list and the qualification request are sent by the CIS director.
+pub fn may_act_as_cis_director(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Cis) && caller.role == Role::Director {
+        Ok(())
+    } else {
+        Err(forbidden("act for the CIS director"))
+    }
+}
+
+/// Qualification after the trial month is the MOPR director's decision.
+pub fn may_decide_qualification(caller: &Caller) -> Result<(), ApiError> {
+    may_decide_referral(caller).map_err(|_| forbidden("decide on qualification"))
+}
+
+/// Health-insurance registration is MOPR's (its casework roles).
+pub fn may_record_insurance(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+        Ok(())
+    } else {
+        Err(forbidden("record health-insurance registration"))
+    }
+}

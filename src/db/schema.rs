@@ -161,7 +161,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admission_lists (id) {
+        id -> Text,
+        cis_id -> Text,
+        mopr_id -> Text,
+        sent_at -> Timestamp,
+        sent_by -> Text,
+    }
+}
+
+diesel::table! {
+    ipzs (id) {
+        id -> Text,
+        referral_id -> Text,
+        person_id -> Text,
+        cis_id -> Text,
+        mopr_id -> Text,
+        signed_on -> Date,
+        start_on -> Date,
+        proper_period_starts_on -> Date,
+        planned_end_on -> Date,
+        diagnosis -> Text,
+        goals -> Text,
+        activities -> Text,
+        status -> Text,
+        admission_list_due_on -> Date,
+        admission_list_id -> Nullable<Text>,
+        admission_listed_on -> Nullable<Date>,
+        insurance_starts_on -> Date,
+        insurance_ends_on -> Nullable<Date>,
+        insurance_registered_on -> Nullable<Date>,
+        insurance_deregistered_on -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+        termination_reason -> Nullable<Text>,
+        termination_details -> Nullable<Text>,
+        termination_notice_due_on -> Nullable<Date>,
+        mopr_informed_on -> Nullable<Date>,
+        non_qualification_letter_sent_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    qualifications (id) {
+        id -> Text,
+        ipzs_id -> Text,
+        requested_on -> Date,
+        requested_by -> Text,
+        request_channel -> Text,
+        decision -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        decided_by -> Nullable<Text>,
+        decision_channel -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(qualifications -> ipzs (ipzs_id));
 diesel::joinable!(opinions -> referral_applications (application_id));
 diesel::joinable!(referrals -> referral_applications (application_id));
 diesel::joinable!(person_access -> persons (person_id));
@@ -180,4 +242,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinions,
     referrals,
     events,
+    admission_lists,
+    ipzs,
+    qualifications,
 );

@@ -18,6 +18,14 @@ pub enum EventType {
     OpinionIssued,
     ReferralIssued,
     ReferralRefused,
+    IpzsSigned,
+    AdmissionListSent,
+    QualificationRequested,
+    QualificationDecided,
+    NonQualificationLetterSent,
+    IpzsTerminationNotice,
+    IpzsCompleted,
+    InsuranceRecorded,
 }
 
 impl EventType {
@@ -28,6 +36,14 @@ impl EventType {
             EventType::OpinionIssued => "opinion.issued",
             EventType::ReferralIssued => "referral.issued",
             EventType::ReferralRefused => "referral.refused",
+            EventType::IpzsSigned => "ipzs.signed",
+            EventType::AdmissionListSent => "admission_list.sent",
+            EventType::QualificationRequested => "qualification.requested",
+            EventType::QualificationDecided => "qualification.decided",
+            EventType::NonQualificationLetterSent => "ipzs.non_qualification_letter_sent",
+            EventType::IpzsTerminationNotice => "ipzs.terminated",
+            EventType::IpzsCompleted => "ipzs.completed",
+            EventType::InsuranceRecorded => "ipzs.insurance_recorded",
         }
     }
 }

@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, policy};
-use crate::calendar::today_in_warsaw;
 use crate::db::schema::opinions;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, FieldError};
@@ -148,7 +147,7 @@ pub async fn issue_opinion(
     policy::may_issue_opinion(&caller)?;
     let expected = if_match.required()?;
     let new = body.into_inner();
-    let justification = check(&new, today_in_warsaw())?;
+    let justification = check(&new, state.clock.today())?;
     let view = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let app = load_visible(conn, &caller, &new.application_id)?;

@@ -11,7 +11,6 @@ use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::policy;
 use crate::auth::{Caller, InstitutionKind};
-use crate::calendar::today_in_warsaw;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
@@ -115,7 +114,7 @@ pub async fn create_referral_application(
     body: web::Json<NewReferralApplication>,
 ) -> Result<HttpResponse, ApiError> {
     let filer_kind = policy::may_file_application(&caller)?;
-    let today = today_in_warsaw();
+    let today = state.clock.today();
     let new = body.into_inner();
     let checked = new.check(filer_kind, today)?;
     let filer = caller
@@ -234,7 +233,7 @@ pub async fn list_referral_applications(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let page = page.resolve()?;
-    let today = today_in_warsaw();
+    let today = state.clock.today();
     let q = query.into_inner();
     let filter = store::ApplicationFilter {
         status: q.status.map(|s| s.as_str().to_owned()),
@@ -303,7 +302,7 @@ pub async fn get_referral_application(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let today = today_in_warsaw();
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         let row = load_visible(conn, &caller, &id)?;
         audit::record(
@@ -354,7 +353,7 @@ pub async fn withdraw_referral_application(
     policy::may_file_application(&caller)?;
     let expected = if_match.required()?;
     let id = id.into_inner();
-    let today = today_in_warsaw();
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         let row = db::write_tx(conn, |conn| {
             let row = load_visible(conn, &caller, &id)?;

@@ -66,6 +66,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
+    pub clock: std::sync::Arc<reintegra::calendar::Clock>,
     _db: TestDb,
 }
 
@@ -81,6 +82,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let app = Application::build(config).expect("the service builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let clock = app.clock();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -89,6 +91,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .build()
             .unwrap(),
         database_url: url,
+        clock,
         _db: db,
     }
 }
@@ -447,5 +450,90 @@ impl TestApp {
             body["items"].as_array().unwrap().clone(),
             body["next_cursor"].as_str().map(str::to_owned),
         )
+    }
+}
+
+impl TestApp {
+    /// The service's "today".
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
+    /// A person referred to the demo CIS (NGO applies, MOPR opines and refers); returns the referral.
+    pub async fn referred_person(&self) -> Value {
+        let application = self
+            .file_application("ngo-staff", "ngo-staff", self.today())
+            .await;
+        let opinion = self.opine(&application).await;
+        self.refer(
+            application["id"].as_str().unwrap(),
+            opinion["application_version"].as_i64().unwrap(),
+        )
+        .await
+    }
+
+    /// The CIS signs an IPZS starting today for `months_planned` months after the trial.
+    pub async fn sign_ipzs(&self, referral: &Value, planned_days: u64) -> Value {
+        let token = self.token("cis-staff").await;
+        let today = self.today();
+        let body = serde_json::json!({
+            "referral_id": referral["id"], "signed_on": today, "start_on": today,
+            "planned_end_on": today + chrono::Days::new(planned_days),
+            "diagnosis": "Diagnoza.", "goals": "Cele.",
+            "activities": [{"kind": "vocational", "description": "Warsztat"}, {"kind": "social", "description": "Trening"}]
+        });
+        let resp = self
+            .call(Method::POST, "/api/v1/ipzs", &token, Some(&body))
+            .await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+
+    /// GET a record as a user, asserting 200.
+    pub async fn fetch(&self, username: &str, path: &str) -> Value {
+        let token = self.token(username).await;
+        let resp = self.call(Method::GET, path, &token, None).await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 200, "{path}: {v}");
+        v
+    }
+
+    /// POST with If-Match as a user, asserting the status; returns the body.
+    pub async fn transition(
+        &self,
+        username: &str,
+        path: &str,
+        version: i64,
+        body: Option<&Value>,
+        expect: u16,
+    ) -> Value {
+        let token = self.token(username).await;
+        let resp = self
+            .call_if_match(Method::POST, path, &token, &format!("\"{version}\""), body)
+            .await;
+        let status = resp.status().as_u16();
+        let v = json(resp).await;
+        assert_eq!(status, expect, "{path}: {v}");
+        v
+    }
+
+    /// The deadlines of a user's institution of one kind, about one record.
+    pub async fn deadline(&self, username: &str, kind: &str, resource_id: &str) -> Value {
+        let page = self
+            .fetch(
+                username,
+                &format!("/api/v1/deadlines?kind={kind}&limit=200"),
+            )
+            .await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["resource_id"] == resource_id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {kind} deadline for {resource_id} in {page}"))
     }
 }

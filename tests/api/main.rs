@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod foundation;
 mod institutions;
+mod ipzs;
 mod openapi;
 mod persons;
 mod referrals;

@@ -1,0 +1,3 @@
+DROP TABLE qualifications;
+DROP TABLE ipzs;
+DROP TABLE admission_lists;

@@ -1,0 +1,222 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::audit::{self, Action, Entry};
+use crate::auth::{Caller, policy};
+use crate::db;
+use crate::db::schema::{admission_lists, ipzs};
+use crate::error::{ApiError, FieldError};
+use crate::events::{self, EventType};
+use crate::ipzs::store as ipzs_store;
+
+/// Sends MOPR the list of persons admitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ipzs_ids": ["0193…"]}))]
+pub struct NewAdmissionList {
+    /// The IPZS of the persons admitted: signed by your CIS, not yet reported, with one MOPR.
+    #[schema(min_items = 1, max_items = 200)]
+    pub ipzs_ids: Vec<String>,
+}
+
+/// A list of persons admitted, as sent to MOPR.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AdmissionList {
+    pub id: String,
+    pub cis_id: String,
+    pub mopr_id: String,
+    pub sent_at: DateTime<Utc>,
+    /// The CIS director who sent it.
+    pub sent_by: String,
+    pub ipzs_ids: Vec<String>,
+}
+
+/// Send an admission list.
+///
+/// *Lista osób przyjętych*: the CIS director reports to MOPR the persons whose IPZS were signed, within 5 working
+/// days of signing (each IPZS shows its due date and whether it was reported, and the deadline view tracks it).
+/// An IPZS is reported once (409 `already_reported`); all must be your CIS's and share one MOPR (422). MOPR gets
+/// `admission_list.sent` in its feed.
+#[utoipa::path(
+    tag = "admission-lists",
+    operation_id = "send_admission_list",
+    security(("bearer_jwt" = [])),
+    request_body = NewAdmissionList,
+    responses(
+        (status = 201, description = "Sent to MOPR.", body = AdmissionList),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/admission-lists")]
+pub async fn send_admission_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewAdmissionList>,
+) -> Result<HttpResponse, ApiError> {
+    policy::may_act_as_cis_director(&caller)?;
+    let mut ids = body.into_inner().ipzs_ids;
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() || ids.len() > 200 {
+        return Err(ApiError::field("ipzs_ids", "count", "list 1 to 200 IPZS"));
+    }
+    let today = state.clock.today();
+    let list = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let mut rows = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                let row = ipzs_store::get(conn, id)?
+                    .filter(|r| caller.belongs_to(&r.cis_id))
+                    .ok_or_else(|| {
+                        ApiError::Validation(vec![FieldError::new(
+                            format!("ipzs_ids[{i}]"),
+                            "unknown_ipzs",
+                            "no IPZS of your CIS has this id",
+                        )])
+                    })?;
+                if row.admission_list_id.is_some() {
+                    return Err(ApiError::Conflict {
+                        code: "already_reported",
+                        detail: format!("IPZS {id} is already on an admission list"),
+                        existing: row
+                            .admission_list_id
+                            .map(|l| format!("/api/v1/admission-lists/{l}")),
+                    });
+                }
+                rows.push(row);
+            }
+            let mopr_id = rows[0].mopr_id.clone();
+            if rows.iter().any(|r| r.mopr_id != mopr_id) {
+                return Err(ApiError::field(
+                    "ipzs_ids",
+                    "several_moprs",
+                    "send one list per MOPR",
+                ));
+            }
+            let now = db::now();
+            let list = AdmissionList {
+                id: uuid::Uuid::now_v7().to_string(),
+                cis_id: rows[0].cis_id.clone(),
+                mopr_id: mopr_id.clone(),
+                sent_at: now.and_utc(),
+                sent_by: caller.id.clone(),
+                ipzs_ids: ids.clone(),
+            };
+            diesel::insert_into(admission_lists::table)
+                .values((
+                    admission_lists::id.eq(&list.id),
+                    admission_lists::cis_id.eq(&list.cis_id),
+                    admission_lists::mopr_id.eq(&list.mopr_id),
+                    admission_lists::sent_at.eq(now),
+                    admission_lists::sent_by.eq(&list.sent_by),
+                ))
+                .execute(conn)?;
+            for mut row in rows {
+                let before = row.version;
+                row.admission_list_id = Some(list.id.clone());
+                row.admission_listed_on = Some(today);
+                row.version = before + 1;
+                row.updated_at = now;
+                ipzs_store::save(conn, &row, before)?;
+                audit::record(
+                    conn,
+                    &caller,
+                    Entry::new(Action::Create, "admission_list", &list.id).person(&row.person_id),
+                )?;
+            }
+            events::emit(
+                conn,
+                EventType::AdmissionListSent,
+                "admission_list",
+                &list.id,
+                &[&mopr_id],
+            )?;
+            Ok(list)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admission-lists/{}", list.id),
+        ))
+        .json(list))
+}
+
+/// Get an admission list.
+///
+/// For the CIS that sent it and the MOPR it was sent to; 404 for everyone else.
+#[utoipa::path(
+    tag = "admission-lists",
+    operation_id = "get_admission_list",
+    security(("bearer_jwt" = [])),
+    params(("id" = String, Path, description = "The admission list's id.")),
+    responses(
+        (status = 200, description = "The list.", body = AdmissionList),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/admission-lists/{id}")]
+pub async fn get_admission_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::person_scope(&caller)?;
+    let id = id.into_inner();
+    let list = db::run(&state.pool, move |conn| {
+        let hidden = || ApiError::not_found("admission list");
+        let (lid, cis_id, mopr_id, sent_at, sent_by) = admission_lists::table
+            .find(&id)
+            .select((
+                admission_lists::id,
+                admission_lists::cis_id,
+                admission_lists::mopr_id,
+                admission_lists::sent_at,
+                admission_lists::sent_by,
+            ))
+            .first::<(String, String, String, chrono::NaiveDateTime, String)>(conn)
+            .optional()?
+            .ok_or_else(hidden)?;
+        if !policy::sees_ipzs(&caller, &mopr_id, &cis_id) {
+            return Err(hidden());
+        }
+        let entries: Vec<(String, String)> = ipzs::table
+            .filter(ipzs::admission_list_id.eq(&lid))
+            .select((ipzs::id, ipzs::person_id))
+            .order(ipzs::id.asc())
+            .load(conn)?;
+        for (_, person) in &entries {
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Read, "admission_list", &lid).person(person),
+            )?;
+        }
+        Ok(AdmissionList {
+            id: lid,
+            cis_id,
+            mopr_id,
+            sent_at: sent_at.and_utc(),
+            sent_by,
+            ipzs_ids: entries.into_iter().map(|(i, _)| i).collect(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}

@@ -1,0 +1,690 @@
+//! The rules of participation (seed 000, section II): the IPZS's schedule (trial month, proper period, admission
+//! list and insurance dates), the qualification window, termination and completion.
+//!
+//! ```text
+//!   trial ──qualified──▶ active ──planned end──▶ completed
+//!     │  └─not qualified─▶ not_qualified
+//!     └──────────┴──terminate (before the planned end)──▶ terminated
+//! ```
+
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::calendar;
+use crate::db::schema::ipzs;
+use crate::error::{ApiError, FieldError};
+
+/// Days before the due date from which an open obligation counts as `due_soon`.
+pub const DUE_SOON_DAYS: u64 = 3;
+/// The social-insurance act gives 7 days to de-register an insured person once the title ends.
+pub const DEREGISTRATION_DAYS: u64 = 7;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IpzsStatus {
+    /// The trial month (okres próbny).
+    Trial,
+    /// Qualified; the proper period (okres właściwy) runs.
+    Active,
+    /// Ended at the planned end.
+    Completed,
+    /// MOPR did not qualify the participant after the trial month.
+    NotQualified,
+    /// Dissolved before the planned end (breach, absence, withdrawal, other).
+    Terminated,
+}
+
+impl IpzsStatus {
+    const ALL: [IpzsStatus; 5] = [
+        Self::Trial,
+        Self::Active,
+        Self::Completed,
+        Self::NotQualified,
+        Self::Terminated,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Trial => "trial",
+            Self::Active => "active",
+            Self::Completed => "completed",
+            Self::NotQualified => "not_qualified",
+            Self::Terminated => "terminated",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Why an IPZS was dissolved early (art. 13: persistent breach, absence, withdrawal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TerminationReason {
+    Breach,
+    Absence,
+    Withdrawal,
+    Other,
+}
+
+impl TerminationReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Breach => "breach",
+            Self::Absence => "absence",
+            Self::Withdrawal => "withdrawal",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Breach, Self::Absence, Self::Withdrawal, Self::Other]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// How a message travelled between the institutions (time is short, so e-mail and fax are allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Letter,
+    Email,
+    Fax,
+    Api,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Letter => "letter",
+            Self::Email => "email",
+            Self::Fax => "fax",
+            Self::Api => "api",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Letter, Self::Email, Self::Fax, Self::Api]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
+/// Social or vocational reintegration (reintegracja społeczna / zawodowa).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Social,
+    Vocational,
+}
+
+/// A planned reintegration activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub kind: ActivityKind,
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        example = "Warsztat stolarski, 6 godzin dziennie"
+    )]
+    pub description: String,
+}
+
+/// The dates an IPZS's obligations follow from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub proper_period_starts_on: NaiveDate,
+    pub trial_ends_on: NaiveDate,
+    pub admission_list_due_on: NaiveDate,
+    pub insurance_starts_on: NaiveDate,
+}
+
+impl Schedule {
+    /// The trial month runs from the start to the day before the same day number a month later; the admission
+    /// list is due 5 working days after signing; health insurance starts 30 days after the start.
+    pub fn of(signed_on: NaiveDate, start_on: NaiveDate) -> Self {
+        let proper = calendar::add_months_clamped(start_on, 1);
+        Schedule {
+            proper_period_starts_on: proper,
+            trial_ends_on: proper - Days::new(1),
+            admission_list_due_on: calendar::add_working_days(signed_on, 5),
+            insurance_starts_on: start_on + Days::new(30),
+        }
+    }
+
+    /// The last week of the trial month, when the CIS director asks MOPR to qualify the participant.
+    pub fn qualification_window(&self) -> (NaiveDate, NaiveDate) {
+        (self.trial_ends_on - Days::new(6), self.trial_ends_on)
+    }
+}
+
+fn conflict(code: &'static str, detail: String) -> ApiError {
+    ApiError::Conflict {
+        code,
+        detail,
+        existing: None,
+    }
+}
+
+/// A qualification request is accepted only in the last week of the trial month and only during the trial.
+pub fn check_qualification_request(
+    status: IpzsStatus,
+    schedule: &Schedule,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    if status != IpzsStatus::Trial {
+        return Err(conflict(
+            "not_in_trial",
+            "qualification is asked for during the trial month only".into(),
+        ));
+    }
+    let (from, to) = schedule.qualification_window();
+    if today < from {
+        return Err(conflict(
+            "qualification_request_too_early",
+            format!("ask in the last week of the trial month: from {from} to {to}"),
+        ));
+    }
+    if today > to {
+        return Err(conflict(
+            "qualification_request_too_late",
+            format!("the trial month ended on {to}; the last week was {from} to {to}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the decision came after the proper period should have started (possible, but flagged).
+pub fn decision_late(decided_on: NaiveDate, schedule: &Schedule) -> bool {
+    decided_on >= schedule.proper_period_starts_on
+}
+
+/// Terminating early: only a running programme, on a day within it and before its planned end. Returns the date
+/// by which MOPR must be informed (5 working days).
+pub fn check_termination(
+    status: IpzsStatus,
+    start_on: NaiveDate,
+    planned_end_on: NaiveDate,
+    terminated_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, ApiError> {
+    if !matches!(status, IpzsStatus::Trial | IpzsStatus::Active) {
+        return Err(conflict(
+            "ipzs_not_running",
+            format!("an IPZS that is {} cannot be terminated", status.as_str()),
+        ));
+    }
+    if terminated_on < start_on || terminated_on > today {
+        return Err(ApiError::field(
+            "terminated_on",
+            "out_of_range",
+            "terminated_on must be between the start of the IPZS and today",
+        ));
+    }
+    if terminated_on >= planned_end_on {
+        return Err(conflict(
+            "not_early",
+            "on or after the planned end the IPZS is completed, not terminated".into(),
+        ));
+    }
+    Ok(calendar::add_working_days(terminated_on, 5))
+}
+
+/// Completion at the planned end: only an active (qualified) programme whose planned end has come.
+pub fn check_completion(
+    status: IpzsStatus,
+    planned_end_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    if status != IpzsStatus::Active {
+        return Err(conflict(
+            "ipzs_not_active",
+            format!("an IPZS that is {} cannot be completed", status.as_str()),
+        ));
+    }
+    if today < planned_end_on {
+        return Err(conflict(
+            "planned_end_not_reached",
+            format!("the planned end is {planned_end_on}; end it earlier by terminating it"),
+        ));
+    }
+    Ok(())
+}
+
+/// The state of an obligation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineStatus {
+    /// Not yet done, and not due within 3 days.
+    Open,
+    /// Not yet done, due within 3 days (today included).
+    DueSoon,
+    /// Not done, and the due date has passed.
+    Overdue,
+    /// Done on or before the due date.
+    Met,
+    /// Done, but after the due date.
+    MetLate,
+}
+
+impl DeadlineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::DueSoon => "due_soon",
+            Self::Overdue => "overdue",
+            Self::Met => "met",
+            Self::MetLate => "met_late",
+        }
+    }
+}
+
+pub fn deadline_status(
+    due_on: NaiveDate,
+    met_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> DeadlineStatus {
+    match met_on {
+        Some(done) if done <= due_on => DeadlineStatus::Met,
+        Some(_) => DeadlineStatus::MetLate,
+        None if today > due_on => DeadlineStatus::Overdue,
+        None if today + Days::new(DUE_SOON_DAYS) >= due_on => DeadlineStatus::DueSoon,
+        None => DeadlineStatus::Open,
+    }
+}
+
+/// Signs an IPZS (indywidualny program zatrudnienia socjalnego) with the participant.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "referral_id": "0193…", "signed_on": "2026-11-23", "start_on": "2026-11-24", "planned_end_on": "2027-05-23",
+    "diagnosis": "Długotrwale bezrobotny, motywacja do zmiany.", "goals": "Nabycie kwalifikacji i podjęcie zatrudnienia.",
+    "activities": [{"kind": "vocational", "description": "Warsztat stolarski"}, {"kind": "social", "description": "Trening kompetencji społecznych"}]
+}))]
+pub struct NewIpzs {
+    /// A referral addressed to your CIS with the decision `referred`.
+    pub referral_id: String,
+    pub signed_on: NaiveDate,
+    /// The first day of participation; the trial month starts here.
+    pub start_on: NaiveDate,
+    /// The planned end of participation, after the trial month.
+    pub planned_end_on: NaiveDate,
+    /// Diagnosis of the participant's situation.
+    #[schema(min_length = 1, max_length = 8000)]
+    pub diagnosis: String,
+    #[schema(min_length = 1, max_length = 8000)]
+    pub goals: String,
+    /// Planned social and vocational reintegration activities, at least one.
+    #[schema(min_items = 1, max_items = 50)]
+    pub activities: Vec<Activity>,
+}
+
+impl NewIpzs {
+    pub fn check(&self, today: NaiveDate) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        let schedule = Schedule::of(self.signed_on, self.start_on);
+        if self.signed_on > today {
+            errors.push(FieldError::new(
+                "signed_on",
+                "in_future",
+                "an IPZS is recorded once signed",
+            ));
+        }
+        if self.start_on < self.signed_on {
+            errors.push(FieldError::new(
+                "start_on",
+                "before_signing",
+                "participation starts on or after signing",
+            ));
+        }
+        if self.planned_end_on <= schedule.proper_period_starts_on {
+            errors.push(FieldError::new(
+                "planned_end_on",
+                "too_early",
+                format!(
+                    "the planned end must be after the trial month (after {})",
+                    schedule.proper_period_starts_on
+                ),
+            ));
+        }
+        for (field, text) in [("diagnosis", &self.diagnosis), ("goals", &self.goals)] {
+            match text.trim().chars().count() {
+                0 => errors.push(FieldError::new(
+                    field,
+                    "required",
+                    format!("{field} must not be empty"),
+                )),
+                n if n > 8000 => errors.push(FieldError::new(
+                    field,
+                    "too_long",
+                    "at most 8000 characters",
+                )),
+                _ => {}
+            }
+        }
+        if self.activities.is_empty() || self.activities.len() > 50 {
+            errors.push(FieldError::new(
+                "activities",
+                "count",
+                "plan 1 to 50 activities",
+            ));
+        }
+        for (i, a) in self.activities.iter().enumerate() {
+            let n = a.description.trim().chars().count();
+            if n == 0 || n > 1000 {
+                errors.push(FieldError::new(
+                    format!("activities[{i}].description"),
+                    "length",
+                    "1 to 1000 characters",
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = ipzs, treat_none_as_null = true)]
+pub struct IpzsRow {
+    pub id: String,
+    pub referral_id: String,
+    pub person_id: String,
+    pub cis_id: String,
+    pub mopr_id: String,
+    pub signed_on: NaiveDate,
+    pub start_on: NaiveDate,
+    pub proper_period_starts_on: NaiveDate,
+    pub planned_end_on: NaiveDate,
+    pub diagnosis: String,
+    pub goals: String,
+    pub activities: String,
+    pub status: String,
+    pub admission_list_due_on: NaiveDate,
+    pub admission_list_id: Option<String>,
+    pub admission_listed_on: Option<NaiveDate>,
+    pub insurance_starts_on: NaiveDate,
+    pub insurance_ends_on: Option<NaiveDate>,
+    pub insurance_registered_on: Option<NaiveDate>,
+    pub insurance_deregistered_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub termination_reason: Option<String>,
+    pub termination_details: Option<String>,
+    pub termination_notice_due_on: Option<NaiveDate>,
+    pub mopr_informed_on: Option<NaiveDate>,
+    pub non_qualification_letter_sent_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+impl IpzsRow {
+    pub fn status(&self) -> Result<IpzsStatus, ApiError> {
+        IpzsStatus::parse(&self.status).ok_or_else(|| ApiError::internal("unknown IPZS status"))
+    }
+    pub fn schedule(&self) -> Schedule {
+        Schedule::of(self.signed_on, self.start_on)
+    }
+}
+
+/// The admission-list obligation of an IPZS, as shown on it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AdmissionListState {
+    /// 5 working days after signing.
+    pub due_on: NaiveDate,
+    /// The list that reported this participant to MOPR, once sent.
+    pub admission_list_id: Option<String>,
+    /// The day it was sent.
+    pub sent_on: Option<NaiveDate>,
+    pub status: DeadlineStatus,
+}
+
+/// Health insurance of the participant, registered by MOPR.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Insurance {
+    /// 30 days after the IPZS starts.
+    pub obligation_starts_on: NaiveDate,
+    /// The programme's end or termination, once known.
+    pub obligation_ends_on: Option<NaiveDate>,
+    pub registered_on: Option<NaiveDate>,
+    pub deregistered_on: Option<NaiveDate>,
+}
+
+/// Early termination and the notice to MOPR.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Termination {
+    pub reason: TerminationReason,
+    pub details: Option<String>,
+    pub terminated_on: NaiveDate,
+    /// MOPR must be informed within 5 working days.
+    pub notice_due_on: NaiveDate,
+    pub mopr_informed_on: Option<NaiveDate>,
+    pub notice_status: DeadlineStatus,
+}
+
+/// An individual programme of social employment (IPZS) and its obligations.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Ipzs {
+    pub id: String,
+    pub referral_id: String,
+    pub person_id: String,
+    pub cis_id: String,
+    pub mopr_id: String,
+    pub signed_on: NaiveDate,
+    pub start_on: NaiveDate,
+    /// The last day of the trial month.
+    pub trial_ends_on: NaiveDate,
+    /// The first day of the proper period; MOPR's qualification must reach the CIS before it.
+    pub proper_period_starts_on: NaiveDate,
+    pub planned_end_on: NaiveDate,
+    pub diagnosis: String,
+    pub goals: String,
+    pub activities: Vec<Activity>,
+    pub status: IpzsStatus,
+    /// The day the programme ended (completed, not qualified or terminated).
+    pub ended_on: Option<NaiveDate>,
+    pub admission_list: AdmissionListState,
+    pub insurance: Insurance,
+    pub termination: Option<Termination>,
+    /// After a negative qualification, the day the CIS sent the participant its letter (copy to MOPR).
+    pub non_qualification_letter_sent_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Send as `If-Match` with any transition.
+    pub version: i32,
+}
+
+impl IpzsRow {
+    pub fn into_view(self, today: NaiveDate) -> Result<Ipzs, ApiError> {
+        let schedule = self.schedule();
+        let status = self.status()?;
+        let activities: Vec<Activity> = serde_json::from_str(&self.activities)
+            .map_err(|e| ApiError::internal(format!("activities: {e}")))?;
+        let termination = match (
+            &self.termination_reason,
+            self.ended_on,
+            self.termination_notice_due_on,
+        ) {
+            (Some(reason), Some(ended), Some(due)) => Some(Termination {
+                reason: TerminationReason::parse(reason)
+                    .ok_or_else(|| ApiError::internal("termination reason"))?,
+                details: self.termination_details.clone(),
+                terminated_on: ended,
+                notice_due_on: due,
+                mopr_informed_on: self.mopr_informed_on,
+                notice_status: deadline_status(due, self.mopr_informed_on, today),
+            }),
+            _ => None,
+        };
+        Ok(Ipzs {
+            trial_ends_on: schedule.trial_ends_on,
+            admission_list: AdmissionListState {
+                due_on: self.admission_list_due_on,
+                status: deadline_status(
+                    self.admission_list_due_on,
+                    self.admission_listed_on,
+                    today,
+                ),
+                admission_list_id: self.admission_list_id,
+                sent_on: self.admission_listed_on,
+            },
+            insurance: Insurance {
+                obligation_starts_on: self.insurance_starts_on,
+                obligation_ends_on: self.insurance_ends_on,
+                registered_on: self.insurance_registered_on,
+                deregistered_on: self.insurance_deregistered_on,
+            },
+            termination,
+            status,
+            activities,
+            id: self.id,
+            referral_id: self.referral_id,
+            person_id: self.person_id,
+            cis_id: self.cis_id,
+            mopr_id: self.mopr_id,
+            signed_on: self.signed_on,
+            start_on: self.start_on,
+            proper_period_starts_on: self.proper_period_starts_on,
+            planned_end_on: self.planned_end_on,
+            diagnosis: self.diagnosis,
+            goals: self.goals,
+            ended_on: self.ended_on,
+            non_qualification_letter_sent_on: self.non_qualification_letter_sent_on,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+            version: self.version,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_schedule_follows_the_seed() {
+        let s = Schedule::of(d("2026-04-28"), d("2026-05-04"));
+        assert_eq!(s.proper_period_starts_on, d("2026-06-04"));
+        assert_eq!(s.trial_ends_on, d("2026-06-03"));
+        // Signed Tue 28 Apr 2026: 29, 30 Apr, (1 May holiday, weekend, 3 May holiday) 4, 5, 6 May.
+        assert_eq!(s.admission_list_due_on, d("2026-05-06"));
+        assert_eq!(s.insurance_starts_on, d("2026-06-03"));
+        assert_eq!(s.qualification_window(), (d("2026-05-28"), d("2026-06-03")));
+        // A start on the 31st: the trial month ends on the last day of the shorter month.
+        let s = Schedule::of(d("2026-01-30"), d("2026-01-31"));
+        assert_eq!(s.proper_period_starts_on, d("2026-02-28"));
+        assert_eq!(s.trial_ends_on, d("2026-02-27"));
+    }
+
+    #[test]
+    fn qualification_is_asked_in_the_last_week_of_the_trial_only() {
+        let s = Schedule::of(d("2026-11-02"), d("2026-11-02"));
+        let code = |today: &str, status| {
+            check_qualification_request(status, &s, d(today))
+                .err()
+                .map(|e| e.code())
+        };
+        // Trial 2 Nov - 1 Dec; its last week is 25 Nov - 1 Dec.
+        assert_eq!(
+            code("2026-11-24", IpzsStatus::Trial),
+            Some("qualification_request_too_early")
+        );
+        assert_eq!(code("2026-11-25", IpzsStatus::Trial), None);
+        assert_eq!(code("2026-12-01", IpzsStatus::Trial), None);
+        assert_eq!(
+            code("2026-12-02", IpzsStatus::Trial),
+            Some("qualification_request_too_late")
+        );
+        assert_eq!(code("2026-11-28", IpzsStatus::Active), Some("not_in_trial"));
+        assert!(!decision_late(d("2026-12-01"), &s));
+        assert!(decision_late(d("2026-12-02"), &s));
+    }
+
+    #[test]
+    fn termination_is_early_and_gives_mopr_five_working_days() {
+        let due = check_termination(
+            IpzsStatus::Active,
+            d("2026-10-01"),
+            d("2027-03-31"),
+            d("2026-11-10"),
+            d("2026-11-23"),
+        );
+        // Tue 10 Nov: 12, 13, 16, 17, 18 Nov (11 Nov is a holiday).
+        assert_eq!(due.unwrap(), d("2026-11-18"));
+        let e = check_termination(
+            IpzsStatus::Completed,
+            d("2026-10-01"),
+            d("2027-03-31"),
+            d("2026-11-10"),
+            d("2026-11-23"),
+        );
+        assert_eq!(e.unwrap_err().code(), "ipzs_not_running");
+        let e = check_termination(
+            IpzsStatus::Trial,
+            d("2026-10-01"),
+            d("2026-11-10"),
+            d("2026-11-10"),
+            d("2026-11-23"),
+        );
+        assert_eq!(e.unwrap_err().code(), "not_early");
+        let e = check_termination(
+            IpzsStatus::Trial,
+            d("2026-10-01"),
+            d("2027-03-31"),
+            d("2026-12-10"),
+            d("2026-11-23"),
+        );
+        assert_eq!(e.unwrap_err().code(), "validation_failed");
+    }
+
+    #[test]
+    fn completion_needs_an_active_programme_at_its_planned_end() {
+        assert!(check_completion(IpzsStatus::Active, d("2026-11-23"), d("2026-11-23")).is_ok());
+        assert_eq!(
+            check_completion(IpzsStatus::Active, d("2026-11-24"), d("2026-11-23"))
+                .unwrap_err()
+                .code(),
+            "planned_end_not_reached"
+        );
+        assert_eq!(
+            check_completion(IpzsStatus::Trial, d("2026-11-01"), d("2026-11-23"))
+                .unwrap_err()
+                .code(),
+            "ipzs_not_active"
+        );
+    }
+
+    #[test]
+    fn deadline_statuses() {
+        let due = d("2026-11-23");
+        assert_eq!(
+            deadline_status(due, None, d("2026-11-19")),
+            DeadlineStatus::Open
+        );
+        assert_eq!(
+            deadline_status(due, None, d("2026-11-20")),
+            DeadlineStatus::DueSoon
+        );
+        assert_eq!(deadline_status(due, None, due), DeadlineStatus::DueSoon);
+        assert_eq!(
+            deadline_status(due, None, d("2026-11-24")),
+            DeadlineStatus::Overdue
+        );
+        assert_eq!(
+            deadline_status(due, Some(due), d("2026-12-24")),
+            DeadlineStatus::Met
+        );
+        assert_eq!(
+            deadline_status(due, Some(d("2026-11-24")), d("2026-12-24")),
+            DeadlineStatus::MetLate
+        );
+    }
+}

@@ -1,0 +1,418 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::audit::{self, Action, Entry};
+use crate::auth::{Caller, policy};
+use crate::db::schema::qualifications;
+use crate::db::{self, DbConnection};
+use crate::error::ApiError;
+use crate::events::{self, EventType};
+use crate::http::{IfMatch, etag, stale};
+use crate::ipzs::model::{
+    Channel, IpzsRow, IpzsStatus, check_qualification_request, decision_late,
+};
+use crate::ipzs::store as ipzs_store;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = qualifications)]
+pub struct QualificationRow {
+    pub id: String,
+    pub ipzs_id: String,
+    pub requested_on: NaiveDate,
+    pub requested_by: String,
+    pub request_channel: String,
+    pub decision: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_by: Option<String>,
+    pub decision_channel: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+/// MOPR's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QualificationDecision {
+    Qualified,
+    NotQualified,
+}
+
+impl QualificationDecision {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Qualified => "qualified",
+            Self::NotQualified => "not_qualified",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "qualified" => Some(Self::Qualified),
+            "not_qualified" => Some(Self::NotQualified),
+            _ => None,
+        }
+    }
+}
+
+/// A request to qualify a participant after the trial month, and MOPR's decision.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Qualification {
+    pub id: String,
+    pub ipzs_id: String,
+    pub person_id: String,
+    pub requested_on: NaiveDate,
+    pub request_channel: Channel,
+    pub requested_by: String,
+    /// The decision must be recorded before this day (the start of the proper period).
+    pub decision_due_before: NaiveDate,
+    pub decision: Option<QualificationDecision>,
+    pub decided_on: Option<NaiveDate>,
+    pub decision_channel: Option<Channel>,
+    pub decided_by: Option<String>,
+    /// The decision came on or after the start of the proper period (possible, but flagged); `null` until decided.
+    pub decision_late: Option<bool>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Send as `If-Match` with the decision.
+    pub version: i32,
+}
+
+fn view(q: QualificationRow, ipzs: &IpzsRow) -> Result<Qualification, ApiError> {
+    let bad = || ApiError::internal("unreadable qualification");
+    let schedule = ipzs.schedule();
+    Ok(Qualification {
+        request_channel: Channel::parse(&q.request_channel).ok_or_else(bad)?,
+        decision: q
+            .decision
+            .as_deref()
+            .map(|d| QualificationDecision::parse(d).ok_or_else(bad))
+            .transpose()?,
+        decision_channel: q
+            .decision_channel
+            .as_deref()
+            .map(|c| Channel::parse(c).ok_or_else(bad))
+            .transpose()?,
+        decision_late: q.decided_on.map(|d| decision_late(d, &schedule)),
+        decision_due_before: schedule.proper_period_starts_on,
+        person_id: ipzs.person_id.clone(),
+        id: q.id,
+        ipzs_id: q.ipzs_id,
+        requested_on: q.requested_on,
+        requested_by: q.requested_by,
+        decided_on: q.decided_on,
+        decided_by: q.decided_by,
+        created_at: q.created_at.and_utc(),
+        updated_at: q.updated_at.and_utc(),
+        version: q.version,
+    })
+}
+
+fn respond(status: actix_web::http::StatusCode, v: Qualification) -> HttpResponse {
+    let mut resp = HttpResponse::build(status);
+    resp.insert_header(etag(v.version));
+    if status == actix_web::http::StatusCode::CREATED {
+        resp.insert_header((header::LOCATION, format!("/api/v1/qualifications/{}", v.id)));
+    }
+    resp.json(v)
+}
+
+fn find(conn: &mut DbConnection, id: &str) -> Result<Option<QualificationRow>, ApiError> {
+    Ok(qualifications::table
+        .find(id)
+        .select(QualificationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Asks MOPR to qualify a participant.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ipzs_id": "0193…", "channel": "email"}))]
+pub struct NewQualificationRequest {
+    pub ipzs_id: String,
+    /// How the request travels (e-mail and fax are allowed because time is short).
+    pub channel: Channel,
+}
+
+/// Request qualification.
+///
+/// In the **last week of the trial month** the CIS director asks MOPR to qualify the participant; earlier or later
+/// is refused with 409 `qualification_request_too_early` / `qualification_request_too_late` (the problem's
+/// `detail` gives the window), and only during the trial (`not_in_trial`); once per IPZS
+/// (`qualification_already_requested`). MOPR is told at once (`qualification.requested`). Requires `If-Match` with
+/// the **IPZS's** ETag.
+#[utoipa::path(
+    tag = "qualifications",
+    operation_id = "request_qualification",
+    security(("bearer_jwt" = [])),
+    params(("If-Match" = String, Header, description = "The ETag of the IPZS as last read.", pattern = r#"^(W/)?"[0-9]+"$"#)),
+    request_body = NewQualificationRequest,
+    responses(
+        (status = 201, description = "Requested; `ETag` carries the qualification's version.", body = Qualification),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/qualifications")]
+pub async fn request_qualification(
+    state: web::Data<AppState>,
+    caller: Caller,
+    if_match: IfMatch,
+    body: web::Json<NewQualificationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    policy::may_act_as_cis_director(&caller)?;
+    let expected = if_match.required()?;
+    let req = body.into_inner();
+    let today = state.clock.today();
+    let v = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let mut ipzs = ipzs_store::load_visible(conn, &caller, &req.ipzs_id)?;
+            if ipzs.version != expected {
+                return Err(stale("IPZS"));
+            }
+            let existing = qualifications::table
+                .filter(qualifications::ipzs_id.eq(&ipzs.id))
+                .select(qualifications::id)
+                .first::<String>(conn)
+                .optional()?;
+            if let Some(existing) = existing {
+                return Err(ApiError::Conflict {
+                    code: "qualification_already_requested",
+                    detail: "qualification was already requested for this IPZS".into(),
+                    existing: Some(format!("/api/v1/qualifications/{existing}")),
+                });
+            }
+            check_qualification_request(ipzs.status()?, &ipzs.schedule(), today)?;
+            let now = db::now();
+            let row = QualificationRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                ipzs_id: ipzs.id.clone(),
+                requested_on: today,
+                requested_by: caller.id.clone(),
+                request_channel: req.channel.as_str().to_owned(),
+                decision: None,
+                decided_on: None,
+                decided_by: None,
+                decision_channel: None,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            diesel::insert_into(qualifications::table)
+                .values(&row)
+                .execute(conn)?;
+            ipzs.version = expected + 1;
+            ipzs.updated_at = now;
+            ipzs_store::save(conn, &ipzs, expected)?;
+            events::emit(
+                conn,
+                EventType::QualificationRequested,
+                "qualification",
+                &row.id,
+                &[&ipzs.mopr_id],
+            )?;
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Create, "qualification", &row.id).person(&ipzs.person_id),
+            )?;
+            view(row, &ipzs)
+        })
+    })
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, v))
+}
+
+/// MOPR's decision on qualification.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "qualified", "channel": "email"}))]
+pub struct QualificationDecisionBody {
+    pub decision: QualificationDecision,
+    /// How the answer travels to the CIS.
+    pub channel: Channel,
+}
+
+/// Decide on qualification.
+///
+/// The MOPR director qualifies the participant (the IPZS becomes `active`) or not (`not_qualified`: the programme
+/// ends and health insurance with it; the CIS then writes to the participant). The decision must reach the CIS
+/// before the proper period starts: a later decision is accepted and flagged `decision_late`. Once only (409
+/// `already_decided`). The CIS is told at once (`qualification.decided`). Requires `If-Match` with the
+/// **qualification's** ETag.
+#[utoipa::path(
+    tag = "qualifications",
+    operation_id = "decide_qualification",
+    security(("bearer_jwt" = [])),
+    params(
+        ("id" = String, Path, description = "The qualification's id."),
+        ("If-Match" = String, Header, description = "The ETag of the qualification as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
+    ),
+    request_body = QualificationDecisionBody,
+    responses(
+        (status = 200, description = "Decided.", body = Qualification),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableContent),
+        (status = 428, response = crate::openapi::PreconditionRequired),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[post("/qualifications/{id}/decision")]
+pub async fn decide_qualification(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<QualificationDecisionBody>,
+) -> Result<HttpResponse, ApiError> {
+    policy::may_decide_qualification(&caller)?;
+    let expected = if_match.required()?;
+    let decision = body.into_inner();
+    let id = id.into_inner();
+    let today = state.clock.today();
+    let v = db::run(&state.pool, move |conn| {
+        db::write_tx(conn, |conn| {
+            let hidden = || ApiError::not_found("qualification");
+            let mut q = find(conn, &id)?.ok_or_else(hidden)?;
+            let mut ipzs =
+                ipzs_store::load_visible(conn, &caller, &q.ipzs_id).map_err(|_| hidden())?;
+            if q.version != expected {
+                return Err(stale("qualification"));
+            }
+            if q.decision.is_some() {
+                return Err(ApiError::Conflict {
+                    code: "already_decided",
+                    detail: "MOPR has already decided on this qualification".into(),
+                    existing: None,
+                });
+            }
+            let now = db::now();
+            q.decision = Some(decision.decision.as_str().to_owned());
+            q.decided_on = Some(today);
+            q.decided_by = Some(caller.id.clone());
+            q.decision_channel = Some(decision.channel.as_str().to_owned());
+            q.updated_at = now;
+            q.version = expected + 1;
+            let updated = diesel::update(
+                qualifications::table
+                    .filter(qualifications::id.eq(&q.id))
+                    .filter(qualifications::version.eq(expected)),
+            )
+            .set((
+                qualifications::decision.eq(&q.decision),
+                qualifications::decided_on.eq(q.decided_on),
+                qualifications::decided_by.eq(&q.decided_by),
+                qualifications::decision_channel.eq(&q.decision_channel),
+                qualifications::updated_at.eq(now),
+                qualifications::version.eq(q.version),
+            ))
+            .execute(conn)?;
+            if updated == 0 {
+                return Err(stale("qualification"));
+            }
+            // The IPZS follows the decision if it is still in its trial (it may have been terminated meanwhile).
+            if ipzs.status()? == IpzsStatus::Trial {
+                let before = ipzs.version;
+                match decision.decision {
+                    QualificationDecision::Qualified => {
+                        ipzs.status = IpzsStatus::Active.as_str().to_owned()
+                    }
+                    QualificationDecision::NotQualified => {
+                        ipzs.status = IpzsStatus::NotQualified.as_str().to_owned();
+                        let end = today.max(ipzs.start_on) + Days::new(0);
+                        ipzs.ended_on = Some(end);
+                        ipzs.insurance_ends_on = Some(end);
+                    }
+                }
+                ipzs.version = before + 1;
+                ipzs.updated_at = now;
+                ipzs_store::save(conn, &ipzs, before)?;
+            }
+            events::emit(
+                conn,
+                EventType::QualificationDecided,
+                "qualification",
+                &q.id,
+                &[&ipzs.cis_id],
+            )?;
+            audit::record(
+                conn,
+                &caller,
+                Entry::new(Action::Transition, "qualification", &q.id)
+                    .person(&ipzs.person_id)
+                    .detail(decision.decision.as_str()),
+            )?;
+            view(q, &ipzs)
+        })
+    })
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::OK, v))
+}
+
+/// Get a qualification.
+///
+/// For the CIS and the MOPR of the IPZS; 404 for everyone else.
+#[utoipa::path(
+    tag = "qualifications",
+    operation_id = "get_qualification",
+    security(("bearer_jwt" = [])),
+    params(("id" = String, Path, description = "The qualification's id.")),
+    responses(
+        (status = 200, description = "The qualification; `ETag` carries its version.", body = Qualification),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/qualifications/{id}")]
+pub async fn get_qualification(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    policy::person_scope(&caller)?;
+    let id = id.into_inner();
+    let v = db::run(&state.pool, move |conn| {
+        let hidden = || ApiError::not_found("qualification");
+        let q = find(conn, &id)?.ok_or_else(hidden)?;
+        let ipzs = ipzs_store::load_visible(conn, &caller, &q.ipzs_id).map_err(|_| hidden())?;
+        audit::record(
+            conn,
+            &caller,
+            Entry::new(Action::Read, "qualification", &q.id).person(&ipzs.person_id),
+        )?;
+        view(q, &ipzs)
+    })
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::OK, v))
+}
+
+/// The qualification of each IPZS, for the deadline view.
+pub fn all_for(
+    conn: &mut DbConnection,
+    ipzs_ids: &[String],
+) -> Result<Vec<QualificationRow>, ApiError> {
+    Ok(qualifications::table
+        .filter(qualifications::ipzs_id.eq_any(ipzs_ids))
+        .select(QualificationRow::as_select())
+        .load(conn)?)
+}
