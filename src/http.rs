@@ -333,6 +333,23 @@ pub fn etag(version: i32) -> (HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }
 
+/// A record's JSON with its `ETag`; when `status` is 201 also its `Location` (`collection` is the API path of
+/// its collection, e.g. `/api/v1/persons`).
+pub fn record_response<T: serde::Serialize>(
+    status: StatusCode,
+    version: i32,
+    collection: &str,
+    id: &str,
+    body: &T,
+) -> HttpResponse {
+    let mut resp = HttpResponse::build(status);
+    resp.insert_header(etag(version));
+    if status == StatusCode::CREATED {
+        resp.insert_header((header::LOCATION, format!("{collection}/{id}")));
+    }
+    resp.json(body)
+}
+
 /// The 412 for a stale version, shared by every store.
 pub fn stale(what: &str) -> ApiError {
     ApiError::PreconditionFailed(format!(

@@ -43,6 +43,21 @@ impl AdminScope {
     }
 }
 
+impl AdminScope {
+    /// The institution a list of accounts is restricted to: a platform admin's optional filter, or an
+    /// institution admin's own institution (naming another one is refused).
+    pub fn list_filter(&self, requested: Option<String>) -> Result<Option<String>, ApiError> {
+        match (self, requested) {
+            (AdminScope::Platform, requested) => Ok(requested),
+            (AdminScope::Institution(own), None) => Ok(Some(own.clone())),
+            (AdminScope::Institution(own), Some(r)) if *own == r => Ok(Some(r)),
+            (AdminScope::Institution(_), Some(_)) => Err(ApiError::Forbidden(
+                "an institution's admin sees only the accounts of their own institution".into(),
+            )),
+        }
+    }
+}
+
 /// Managing accounts: an institution's `admin` for its own institution, a platform admin for any.
 pub fn account_admin_scope(caller: &Caller) -> Result<AdminScope, ApiError> {
     match (caller.role, &caller.institution_id) {

@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
@@ -17,17 +16,12 @@ use crate::db::schema::referrals;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
-use crate::http::{IfMatch, etag, stale};
+use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams, encode_cursor};
 use crate::referral_applications::model::{Decision, ReferralRow};
 
 fn respond(status: actix_web::http::StatusCode, view: Ipzs) -> HttpResponse {
-    let mut resp = HttpResponse::build(status);
-    resp.insert_header(etag(view.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        resp.insert_header((header::LOCATION, format!("/api/v1/ipzs/{}", view.id)));
-    }
-    resp.json(view)
+    crate::http::record_response(status, view.version, "/api/v1/ipzs", &view.id, &view)
 }
 
 fn conflict(code: &'static str, detail: &str) -> ApiError {

@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -13,7 +12,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, PersonScope};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
-use crate::http::{IfMatch, etag, stale};
+use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams, encode_cursor};
 
 fn today() -> NaiveDate {
@@ -52,12 +51,13 @@ fn with_etag(
     row: PersonRow,
 ) -> Result<HttpResponse, ApiError> {
     let view = row.into_view()?;
-    let mut resp = HttpResponse::build(status);
-    resp.insert_header(etag(view.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        resp.insert_header((header::LOCATION, format!("/api/v1/persons/{}", view.id)));
-    }
-    Ok(resp.json(view))
+    Ok(crate::http::record_response(
+        status,
+        view.version,
+        "/api/v1/persons",
+        &view.id,
+        &view,
+    ))
 }
 
 /// Register a person.

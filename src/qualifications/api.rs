@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,7 +11,7 @@ use crate::db::schema::qualifications;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
-use crate::http::{IfMatch, etag, stale};
+use crate::http::{IfMatch, stale};
 use crate::ipzs::model::{
     Channel, IpzsRow, IpzsStatus, check_qualification_request, decision_late,
 };
@@ -113,12 +112,7 @@ fn view(q: QualificationRow, ipzs: &IpzsRow) -> Result<Qualification, ApiError> 
 }
 
 fn respond(status: actix_web::http::StatusCode, v: Qualification) -> HttpResponse {
-    let mut resp = HttpResponse::build(status);
-    resp.insert_header(etag(v.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        resp.insert_header((header::LOCATION, format!("/api/v1/qualifications/{}", v.id)));
-    }
-    resp.json(v)
+    crate::http::record_response(status, v.version, "/api/v1/qualifications", &v.id, &v)
 }
 
 fn find(conn: &mut DbConnection, id: &str) -> Result<Option<QualificationRow>, ApiError> {

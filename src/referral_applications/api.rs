@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -14,7 +13,7 @@ use crate::auth::{Caller, InstitutionKind};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
-use crate::http::{IfMatch, etag, stale};
+use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams};
 use crate::{institutions, persons};
 
@@ -22,15 +21,13 @@ use crate::{institutions, persons};
 const ACCESS_REASON: &str = "referral_application";
 
 fn respond(status: actix_web::http::StatusCode, view: ReferralApplication) -> HttpResponse {
-    let mut resp = HttpResponse::build(status);
-    resp.insert_header(etag(view.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        resp.insert_header((
-            header::LOCATION,
-            format!("/api/v1/referral-applications/{}", view.id),
-        ));
-    }
-    resp.json(view)
+    crate::http::record_response(
+        status,
+        view.version,
+        "/api/v1/referral-applications",
+        &view.id,
+        &view,
+    )
 }
 
 /// The MOPR that will decide: the filer itself, the one named, or the only one the platform has.

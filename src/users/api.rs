@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -12,7 +11,7 @@ use crate::auth::policy::{self, AdminScope};
 use crate::auth::{Caller, InstitutionKind, password};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
-use crate::http::{IfMatch, etag};
+use crate::http::IfMatch;
 use crate::institutions;
 use crate::pagination::{Page, PageParams};
 
@@ -60,12 +59,13 @@ fn covers(scope: &AdminScope, institution_id: Option<&str>) -> bool {
 
 fn respond(status: actix_web::http::StatusCode, row: UserRow) -> Result<HttpResponse, ApiError> {
     let view = row.into_view()?;
-    let mut resp = HttpResponse::build(status);
-    resp.insert_header(etag(view.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        resp.insert_header((header::LOCATION, format!("/api/v1/users/{}", view.id)));
-    }
-    Ok(resp.json(view))
+    Ok(crate::http::record_response(
+        status,
+        view.version,
+        "/api/v1/users",
+        &view.id,
+        &view,
+    ))
 }
 
 /// Filters of the user list.
@@ -103,16 +103,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let page = page.resolve()?;
-    let institution = match (&scope, query.into_inner().institution_id) {
-        (AdminScope::Platform, requested) => requested,
-        (AdminScope::Institution(own), None) => Some(own.clone()),
-        (AdminScope::Institution(own), Some(requested)) if *own == requested => Some(requested),
-        (AdminScope::Institution(_), Some(_)) => {
-            return Err(ApiError::Forbidden(
-                "an institution's admin sees only the accounts of their own institution".into(),
-            ));
-        }
-    };
+    let institution = scope.list_filter(query.into_inner().institution_id)?;
     let limit = page.limit;
     let rows = db::run(&state.pool, move |conn| {
         let rows = store::list_users(conn, institution.as_deref(), &page)?;

@@ -11,7 +11,7 @@ use super::model::{ApiClient, ApiClientRow, CreatedApiClient, NewApiClient, chec
 use super::store;
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
-use crate::auth::policy::{self, AdminScope};
+use crate::auth::policy;
 use crate::auth::{Caller, Role, password};
 use crate::config::random_secret;
 use crate::db;
@@ -53,16 +53,7 @@ pub async fn list_api_clients(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let page = page.resolve()?;
-    let institution = match (&scope, query.into_inner().institution_id) {
-        (AdminScope::Platform, requested) => requested,
-        (AdminScope::Institution(own), None) => Some(own.clone()),
-        (AdminScope::Institution(own), Some(requested)) if *own == requested => Some(requested),
-        (AdminScope::Institution(_), Some(_)) => {
-            return Err(ApiError::Forbidden(
-                "an institution's admin sees only the API clients of their own institution".into(),
-            ));
-        }
-    };
+    let institution = scope.list_filter(query.into_inner().institution_id)?;
     let limit = page.limit;
     let rows = db::run(&state.pool, move |conn| {
         store::list_clients(conn, institution.as_deref(), &page)

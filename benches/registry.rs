@@ -1,0 +1,258 @@
+//! Measures what the issues ask to keep fast, on the real store functions and a real database:
+//!
+//! * person search (last-name prefix, PESEL, birth date) over a large registry (default 1,000,000 persons);
+//! * the cost the audit trail adds to a read of a person.
+//!
+//! Run: `cargo bench --bench registry` (SQLite in a temporary directory). `BENCH_PERSONS=N` changes the registry
+//! size; `BENCH_DATABASE_URL=postgres://…/db` runs against an existing, empty PostgreSQL database instead.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use reintegra::auth::policy::PersonScope;
+use reintegra::auth::{Caller, InstitutionKind, PrincipalType, Role};
+use reintegra::db::schema::institutions;
+use reintegra::db::{self, DbConnection};
+use reintegra::pagination::PageRequest;
+use reintegra::persons::model::{PersonRow, ValidPerson};
+use reintegra::persons::pesel::Sex;
+use reintegra::persons::store::{self, SearchFilter};
+
+const SURNAMES: [&str; 40] = [
+    "Nowak",
+    "Kowalski",
+    "Wiśniewski",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamiński",
+    "Lewandowski",
+    "Zieliński",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
+    "Jankowski",
+    "Mazur",
+    "Kwiatkowski",
+    "Krawczyk",
+    "Piotrowski",
+    "Grabowski",
+    "Nowakowski",
+    "Pawłowski",
+    "Michalski",
+    "Nowicki",
+    "Adamczyk",
+    "Dudek",
+    "Zając",
+    "Wieczorek",
+    "Jabłoński",
+    "Król",
+    "Majewski",
+    "Olszewski",
+    "Jaworski",
+    "Wróbel",
+    "Malinowski",
+    "Pawlak",
+    "Witkowski",
+    "Walczak",
+    "Stępień",
+    "Górski",
+    "Żółkiewski",
+    "Łukasiewicz",
+];
+
+fn pesel_for(date: NaiveDate, serial: u32) -> String {
+    use chrono::Datelike;
+    let s = format!(
+        "{:02}{:02}{:02}{:04}",
+        date.year() % 100,
+        date.month(),
+        date.day(),
+        serial % 10_000
+    );
+    let w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+    let sum: u32 = s.bytes().zip(w).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    format!("{s}{}", (10 - sum % 10) % 10)
+}
+
+fn seed(conn: &mut DbConnection, n: usize, institution: &str) -> Vec<(String, String, NaiveDate)> {
+    let now = db::now();
+    let base = NaiveDate::from_ymd_opt(1940, 1, 1).unwrap();
+    let mut samples = Vec::new();
+    let mut batch = Vec::with_capacity(1000);
+    let started = Instant::now();
+    for i in 0..n {
+        // Dates of 1940–1999 and serials that keep (date, serial) and so the PESEL unique.
+        let date = base + chrono::Days::new((i % 21_900) as u64);
+        let serial = (i / 21_900) as u32;
+        let last = format!(
+            "{}{}",
+            SURNAMES[i % SURNAMES.len()],
+            if i % 3 == 0 { "" } else { "-Kowalska" }
+        );
+        let p = ValidPerson {
+            first_name: "Jan".into(),
+            last_name: last,
+            pesel: Some(pesel_for(date, serial)),
+            birth_date: date,
+            sex: Sex::Male,
+            residence_address: None,
+            stay_address: None,
+            phone: None,
+            email: None,
+        };
+        let row = PersonRow::new(
+            uuid::Uuid::now_v7().to_string(),
+            p,
+            institution.to_owned(),
+            now,
+        );
+        if i % (n / 20).max(1) == 0 {
+            samples.push((row.id.clone(), row.pesel.clone().unwrap(), row.birth_date));
+        }
+        batch.push(row);
+        if batch.len() == 1000 || i + 1 == n {
+            db::write_tx(conn, |conn| {
+                for chunk in batch.chunks(100) {
+                    reintegra::per_backend!(&mut *conn, c => diesel::insert_into(reintegra::db::schema::persons::table)
+                        .values(chunk)
+                        .execute(c))?;
+                }
+                Ok(())
+            })
+            .expect("seed batch");
+            batch.clear();
+        }
+    }
+    println!("seeded {n} persons in {:.1?}", started.elapsed());
+    samples
+}
+
+fn measure(label: &str, iterations: usize, mut f: impl FnMut(usize)) {
+    let mut times: Vec<Duration> = Vec::with_capacity(iterations);
+    for i in 0..iterations {
+        let t = Instant::now();
+        f(i);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / iterations as u32;
+    let p = |q: f64| times[((iterations as f64 * q) as usize).min(iterations - 1)];
+    println!(
+        "{label:<48} mean {:>9.1?}  p50 {:>9.1?}  p95 {:>9.1?}  max {:>9.1?}",
+        mean,
+        p(0.5),
+        p(0.95),
+        times[iterations - 1]
+    );
+}
+
+fn main() {
+    let n: usize = std::env::var("BENCH_PERSONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| dir.path().join("bench.db").to_string_lossy().into_owned());
+    let pool = db::connect(&url, 2).expect("database");
+    db::migrate(&pool).expect("migrations");
+    let mut conn = pool.get().expect("connection");
+    let institution = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(institutions::table)
+        .values((
+            institutions::id.eq(&institution),
+            institutions::kind.eq("MOPR"),
+            institutions::name.eq(format!("bench {institution}")),
+            institutions::address.eq("x"),
+            institutions::area.eq(Some("x")),
+            institutions::created_at.eq(db::now()),
+        ))
+        .execute(&mut *conn)
+        .expect("institution");
+    let samples = seed(&mut conn, n, &institution);
+    reintegra::per_backend!(&mut *conn, pg c => { diesel::sql_query("ANALYZE").execute(c).expect("analyze"); },
+        sqlite c => { diesel::sql_query("ANALYZE").execute(c).expect("analyze"); });
+
+    let page = PageRequest {
+        limit: 50,
+        after: None,
+    };
+    let scope = PersonScope::All;
+    let search = |conn: &mut DbConnection, f: SearchFilter| {
+        store::search(conn, &scope, &f, &page).expect("search")
+    };
+    measure(
+        "search last_name prefix 'now' (first page of 50)",
+        200,
+        |_| {
+            let rows = search(
+                &mut conn,
+                SearchFilter {
+                    last_name_prefix: Some("now".into()),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(rows.len(), 51);
+        },
+    );
+    measure(
+        "search last_name prefix 'zolkiewski-k' (page of 50)",
+        200,
+        |_| {
+            search(
+                &mut conn,
+                SearchFilter {
+                    last_name_prefix: Some("zolkiewski-k".into()),
+                    ..Default::default()
+                },
+            );
+        },
+    );
+    measure("search by PESEL (exact)", 200, |i| {
+        let rows = search(
+            &mut conn,
+            SearchFilter {
+                pesel: Some(samples[i % samples.len()].1.clone()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(rows.len(), 1);
+    });
+    measure("search by birth date (page of 50)", 200, |i| {
+        search(
+            &mut conn,
+            SearchFilter {
+                birth_date: Some(samples[i % samples.len()].2),
+                ..Default::default()
+            },
+        );
+    });
+
+    let caller = Caller {
+        id: "bench-user".into(),
+        principal: PrincipalType::User,
+        institution_id: Some(institution.clone()),
+        kind: Some(InstitutionKind::Mopr),
+        role: Role::Staff,
+        request_id: "bench".into(),
+    };
+    measure("read a person, without audit", 500, |i| {
+        store::get_visible(&mut conn, &scope, &samples[i % samples.len()].0)
+            .expect("read")
+            .expect("found");
+    });
+    measure("read a person + its audit record (as served)", 500, |i| {
+        let id = &samples[i % samples.len()].0;
+        store::get_visible(&mut conn, &scope, id)
+            .expect("read")
+            .expect("found");
+        reintegra::audit::record(
+            &mut conn,
+            &caller,
+            reintegra::audit::Entry::new(reintegra::audit::Action::Read, "person", id).person(id),
+        )
+        .expect("audit");
+    });
+}
