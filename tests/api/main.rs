@@ -5,6 +5,7 @@ mod helpers;
 mod access_matrix;
 mod audit;
 mod auth;
+mod concurrency;
 mod foundation;
 mod institutions;
 mod ipzs;
