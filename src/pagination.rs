@@ -76,6 +76,22 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Cuts up to `limit + 1` fetched rows down to one page and returns the cursor of the next page, if the extra row
+/// shows that one exists. `position` gives the opaque position of a row in the list's order.
+pub fn take_page<R>(
+    rows: &mut Vec<R>,
+    limit: i64,
+    position: impl Fn(&R) -> String,
+) -> Option<String> {
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    if has_more {
+        rows.last().map(|r| encode_cursor(&position(r)))
+    } else {
+        None
+    }
+}
+
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` fetched rows: the extra row only tells that another page exists.
     pub fn from_rows<R>(
@@ -84,13 +100,7 @@ impl<T> Page<T> {
         id_of: impl Fn(&R) -> &str,
         view: impl Fn(R) -> T,
     ) -> Self {
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let next_cursor = if has_more {
-            rows.last().map(|r| encode_cursor(id_of(r)))
-        } else {
-            None
-        };
+        let next_cursor = take_page(&mut rows, limit, |r| id_of(r).to_owned());
         Page {
             items: rows.into_iter().map(view).collect(),
             next_cursor,

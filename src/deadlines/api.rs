@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::schema::{opinions, referral_applications};
 use crate::error::ApiError;
 use crate::ipzs::model::DeadlineStatus;
-use crate::pagination::{Page, PageParams, encode_cursor};
+use crate::pagination::{Page, PageParams, take_page};
 use crate::referral_applications::model::{ApplicationRow, OpinionRow};
 
 /// Filters of the deadline view.
@@ -96,13 +96,7 @@ pub async fn list_deadlines(
     if let Some(after) = &page.after {
         all.retain(|d| sort_key(d) > *after);
     }
-    let has_more = all.len() as i64 > page.limit;
-    all.truncate(page.limit as usize);
-    let next_cursor = if has_more {
-        all.last().map(|d| encode_cursor(&sort_key(d)))
-    } else {
-        None
-    };
+    let next_cursor = take_page(&mut all, page.limit, sort_key);
     Ok(HttpResponse::Ok().json(Page {
         items: all,
         next_cursor,

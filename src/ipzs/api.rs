@@ -17,7 +17,7 @@ use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::http::{IfMatch, stale};
-use crate::pagination::{Page, PageParams, encode_cursor};
+use crate::pagination::{Page, PageParams, take_page};
 use crate::referral_applications::model::{Decision, ReferralRow};
 
 fn respond(status: actix_web::http::StatusCode, view: Ipzs) -> HttpResponse {
@@ -253,13 +253,7 @@ pub async fn list_ipzs(
             q.person_id.as_deref(),
             &page,
         )?;
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let next_cursor = if has_more {
-            rows.last().map(|r| encode_cursor(&r.id))
-        } else {
-            None
-        };
+        let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
         if !rows.is_empty() {
             db::write_tx(conn, |conn| {
                 for r in &rows {

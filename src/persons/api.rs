@@ -13,7 +13,7 @@ use crate::auth::policy::{self, PersonScope};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::http::{IfMatch, stale};
-use crate::pagination::{Page, PageParams, encode_cursor};
+use crate::pagination::{Page, PageParams, take_page};
 
 fn today() -> NaiveDate {
     db::now().date()
@@ -211,14 +211,8 @@ pub async fn list_persons(
         Ok(rows)
     })
     .await?;
-    let has_more = rows.len() as i64 > limit;
     let mut rows = rows;
-    rows.truncate(limit as usize);
-    let next_cursor = if has_more {
-        rows.last().map(|r| encode_cursor(&store::cursor_of(r)))
-    } else {
-        None
-    };
+    let next_cursor = take_page(&mut rows, limit, store::cursor_of);
     let items = rows
         .into_iter()
         .map(PersonRow::into_view)

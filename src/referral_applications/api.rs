@@ -245,13 +245,7 @@ pub async fn list_referral_applications(
         .ok_or_else(|| ApiError::internal("caller without institution"))?;
     let page = db::run(&state.pool, move |conn| {
         let mut rows = store::list(conn, &inst, &filter, &page)?;
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let next = if has_more {
-            rows.last().map(|r| crate::pagination::encode_cursor(&r.id))
-        } else {
-            None
-        };
+        let next = crate::pagination::take_page(&mut rows, limit, |r| r.id.clone());
         if !rows.is_empty() {
             db::write_tx(conn, |conn| {
                 for r in &rows {

@@ -297,11 +297,11 @@ pub async fn list_referrals(
         if let Some(after) = &page.after {
             sel = sel.filter(referrals::id.gt(after.clone()));
         }
-        let rows: Vec<(ReferralRow, ApplicationRow)> =
+        let mut rows: Vec<(ReferralRow, ApplicationRow)> =
             sel.order(referrals::id.asc()).limit(limit + 1).load(conn)?;
-        let has_more = rows.len() as i64 > limit;
+        let next_cursor = crate::pagination::take_page(&mut rows, limit, |(r, _)| r.id.clone());
         let mut items = Vec::new();
-        for (r, app) in rows.into_iter().take(limit as usize) {
+        for (r, app) in rows {
             audit::record(
                 conn,
                 &caller,
@@ -310,13 +310,6 @@ pub async fn list_referrals(
             let opinion_id = opinion_id_of(conn, &app.id)?;
             items.push(to_view(r, &app, opinion_id)?);
         }
-        let next_cursor = if has_more {
-            items
-                .last()
-                .map(|r: &Referral| crate::pagination::encode_cursor(&r.id))
-        } else {
-            None
-        };
         Ok(Page { items, next_cursor })
     })
     .await?;
