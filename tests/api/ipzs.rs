@@ -76,7 +76,12 @@ async fn a_participant_goes_from_referral_through_qualification_to_completion() 
     let d = app
         .deadline("cis-director", "qualification_request", &id)
         .await;
-    assert_eq!(d["status"], "due_soon", "{d}");
+    // Due on the trial's last day, 27 to 30 days after the start depending on the month.
+    assert!(
+        ["open", "due_soon"].contains(&d["status"].as_str().unwrap()),
+        "{d}"
+    );
+    assert_eq!(d["due_on"], ipzs["trial_ends_on"]);
     let q = app
         .transition(
             "cis-director",
@@ -317,8 +322,9 @@ async fn early_termination_must_be_notified_to_mopr_within_five_working_days() {
         "{d}"
     );
 
-    // Not notified in time: overdue; notified late: met_late.
-    app.clock.advance(10);
+    // Not notified in time: overdue; notified late: met_late. Five working days can span 12 calendar days
+    // around Christmas, so wait 20.
+    app.clock.advance(20);
     assert_eq!(
         app.deadline("cis-staff", "termination_notice", &id).await["status"],
         "overdue"
