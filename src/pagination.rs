@@ -108,6 +108,22 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// As [`Page::from_rows`], for views that can fail (a stored value the code no longer understands).
+    pub fn try_from_rows<R, E>(
+        mut rows: Vec<R>,
+        limit: i64,
+        id_of: impl Fn(&R) -> &str,
+        view: impl Fn(R) -> Result<T, E>,
+    ) -> Result<Self, E> {
+        let next_cursor = take_page(&mut rows, limit, |r| id_of(r).to_owned());
+        Ok(Page {
+            items: rows.into_iter().map(view).collect::<Result<_, _>>()?,
+            next_cursor,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

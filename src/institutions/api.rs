@@ -47,16 +47,8 @@ pub async fn list_institutions(
     let page = page.resolve()?;
     let (kind, limit) = (query.kind, page.limit);
     let rows = db::run(&state.pool, move |conn| store::list(conn, kind, &page)).await?;
-    let page = Page::from_rows(rows, limit, |r| &r.id, |r| r);
-    let items = page
-        .items
-        .into_iter()
-        .map(InstitutionRow::into_view)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    let page = Page::try_from_rows(rows, limit, |r| &r.id, InstitutionRow::into_view)?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Get an institution.

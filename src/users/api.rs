@@ -115,16 +115,8 @@ pub async fn list_users(
         Ok(rows)
     })
     .await?;
-    let page = Page::from_rows(rows, limit, |r| &r.id, |r| r);
-    let items = page
-        .items
-        .into_iter()
-        .map(UserRow::into_view)
-        .collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(Page::<User> {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    let page = Page::try_from_rows(rows, limit, |r| &r.id, UserRow::into_view)?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Create a user account.

@@ -59,16 +59,8 @@ pub async fn list_api_clients(
         store::list_clients(conn, institution.as_deref(), &page)
     })
     .await?;
-    let page = Page::from_rows(rows, limit, |r| &r.id, |r| r);
-    let items = page
-        .items
-        .into_iter()
-        .map(ApiClientRow::into_view)
-        .collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(Page::<ApiClient> {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    let page = Page::try_from_rows(rows, limit, |r| &r.id, ApiClientRow::into_view)?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Create an API client.
