@@ -106,9 +106,29 @@ pub fn kpa_months(event: NaiveDate, n: u32) -> NaiveDate {
     next_working_day_from(add_months_clamped(event, n))
 }
 
+/// The last day of a period of `n` months that *begins on* `first_day` (the first day counts, as for a trial month
+/// or a programme that starts on a given day). KC art. 112: the period ends on the day before the one whose date
+/// corresponds to the first day; where the last month has no such day (a start on the 29th–31st), it ends on that
+/// month's last day. So a month from 4 May ends on 3 June, and a month from 31 January ends on 28 (29) February.
+pub fn last_day_of_months_from(first_day: NaiveDate, n: u32) -> NaiveDate {
+    let same_day = add_months_clamped(first_day, n);
+    if same_day.day() == first_day.day() {
+        same_day - Days::new(1)
+    } else {
+        same_day
+    }
+}
+
 /// Today's date where the institutions work; "overdue" and "due soon" are judged against it.
 pub fn today_in_warsaw() -> NaiveDate {
     chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Warsaw)
+        .date_naive()
+}
+
+/// The date in Europe/Warsaw of a stored UTC timestamp: the legal day on which something was done.
+pub fn warsaw_date(at: chrono::NaiveDateTime) -> NaiveDate {
+    at.and_utc()
         .with_timezone(&chrono_tz::Europe::Warsaw)
         .date_naive()
 }
@@ -260,6 +280,37 @@ mod tests {
         assert_eq!(kpa_months(d(2026, 1, 31), 1), d(2026, 3, 2));
         // Two months for a complicated case.
         assert_eq!(kpa_months(d(2026, 3, 3), 2), d(2026, 5, 4));
+    }
+
+    #[test]
+    fn month_periods_from_the_29th_to_the_31st_end_on_the_last_day_of_a_shorter_month() {
+        let end = |s: NaiveDate| last_day_of_months_from(s, 1);
+        // An ordinary day: the day before the same day number.
+        assert_eq!(end(d(2026, 5, 4)), d(2026, 6, 3));
+        assert_eq!(end(d(2026, 1, 28)), d(2026, 2, 27));
+        // February 2026 has 28 days: starts on the 29th, 30th and 31st all end on 28 Feb.
+        assert_eq!(end(d(2026, 1, 29)), d(2026, 2, 28));
+        assert_eq!(end(d(2026, 1, 30)), d(2026, 2, 28));
+        assert_eq!(end(d(2026, 1, 31)), d(2026, 2, 28));
+        // A leap February: the 29th exists, so a start on 29 Jan ends on 28 Feb; the 30th and 31st on 29 Feb.
+        assert_eq!(end(d(2028, 1, 29)), d(2028, 2, 28));
+        assert_eq!(end(d(2028, 1, 30)), d(2028, 2, 29));
+        assert_eq!(end(d(2028, 1, 31)), d(2028, 2, 29));
+        // 30-day months after a 31st.
+        assert_eq!(end(d(2026, 3, 31)), d(2026, 4, 30));
+        assert_eq!(end(d(2026, 5, 31)), d(2026, 6, 30));
+        assert_eq!(end(d(2026, 8, 31)), d(2026, 9, 30));
+        assert_eq!(end(d(2026, 3, 30)), d(2026, 4, 29));
+        // Into a 31-day month, and across the year end.
+        assert_eq!(end(d(2026, 12, 31)), d(2027, 1, 30));
+        assert_eq!(end(d(2026, 4, 30)), d(2026, 5, 29));
+        // Twelve months (the longest planned participation).
+        assert_eq!(
+            last_day_of_months_from(d(2026, 11, 24), 12),
+            d(2027, 11, 23)
+        );
+        assert_eq!(last_day_of_months_from(d(2027, 2, 28), 12), d(2028, 2, 27));
+        assert_eq!(last_day_of_months_from(d(2028, 2, 29), 12), d(2029, 2, 28));
     }
 
     #[test]

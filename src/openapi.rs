@@ -11,14 +11,13 @@ use crate::error::{PROBLEM_JSON, Problem};
 pub const BEARER: &str = "bearer_jwt";
 
 const API_DESCRIPTION: &str = r#"
-**reintegra** lets the institutions of a Polish city's social-services network run two shared procedures through
-one API instead of paper, fax and e-mail:
-
-1. **Referral to a social integration centre (CIS) and participation in it**: the application, the social worker's
-   opinion (due 14 days after the application reaches MOPR), the referral, the individual programme (IPZS) with its
-   trial month, qualification, admission lists, health insurance and early termination notices.
-2. **Placement in a care home (DPS)**: application, qualifying team, administrative and fee decisions, appeal window
-   and waiting list.
+**reintegra** lets the institutions of a Polish city's social-services network run their shared procedures through
+one API instead of paper, fax and e-mail. This version serves the **referral to a social integration centre (CIS)
+and participation in it**: the application, the social worker's opinion (due 14 days after the application reaches
+MOPR), the referral, the individual programme (IPZS) with its trial month, qualification, admission lists, health
+insurance and early termination notices. Every deadline is computed by the Code of Administrative Procedure's rules
+(KPA art. 57: a period in days does not count the day of the event and an end on a Saturday or a public holiday
+moves to the next working day; a month ends on the same day number, or on the last day of a shorter month).
 
 ### Who calls it
 Partner institutions' software and apps. Each caller holds a bearer token from `POST /api/v1/auth/token` whose claims

@@ -120,6 +120,7 @@ diesel::table! {
         consent_given_by -> Text,
         opinion_due_on -> Date,
         status -> Text,
+        declared_benefits -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
@@ -146,6 +147,7 @@ diesel::table! {
         reasons -> Nullable<Text>,
         decided_by -> Text,
         issued_at -> Timestamp,
+        refusal_ground -> Nullable<Text>,
     }
 }
 
@@ -199,6 +201,7 @@ diesel::table! {
         termination_notice_due_on -> Nullable<Date>,
         mopr_informed_on -> Nullable<Date>,
         non_qualification_letter_sent_on -> Nullable<Date>,
+        participant_informed_of_insurance -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,

@@ -78,7 +78,7 @@ pub async fn list_deadlines(
         }
         let rows = crate::ipzs::store::all_of(conn, &inst)?;
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let quals = crate::qualifications::api::all_for(conn, &ids)?;
+        let quals = crate::qualifications::store::all_for(conn, &ids)?;
         for row in &rows {
             let qual = quals.iter().find(|x| x.ipzs_id == row.id);
             out.extend(ipzs_deadlines(

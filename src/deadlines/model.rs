@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::ipzs::model::{
-    DEREGISTRATION_DAYS, DeadlineStatus, IpzsRow, IpzsStatus, deadline_status,
+    DeadlineStatus, IpzsRow, IpzsStatus, deadline_status, insurance_reporting_due_on,
 };
-use crate::qualifications::api::QualificationRow;
+use crate::qualifications::model::QualificationRow;
 use crate::referral_applications::model::{ApplicationRow, ApplicationStatus, OpinionRow};
 
 /// The kinds of obligation.
@@ -22,9 +22,10 @@ pub enum DeadlineKind {
     QualificationRequest,
     /// MOPR: the qualification decision, before the proper period starts.
     QualificationDecision,
-    /// MOPR: health-insurance registration, when the obligation starts (30 days after the IPZS starts).
+    /// MOPR: health-insurance registration, 7 days after the obligation starts (which is 30 days after the IPZS
+    /// starts), moved off Saturdays and holidays.
     InsuranceRegistration,
-    /// MOPR: de-registration, 7 days after the programme ends.
+    /// MOPR: de-registration, 7 days after the programme ends, moved off Saturdays and holidays.
     InsuranceDeregistration,
     /// CIS: informing MOPR of an early termination, 5 working days after it.
     TerminationNotice,
@@ -151,7 +152,7 @@ pub fn ipzs_deadlines(
         {
             add(
                 DeadlineKind::InsuranceRegistration,
-                row.insurance_starts_on,
+                schedule.insurance_registration_due_on,
                 row.insurance_registered_on,
                 "ipzs",
                 &row.id,
@@ -160,7 +161,7 @@ pub fn ipzs_deadlines(
         if let (Some(end), Some(_)) = (row.insurance_ends_on, row.insurance_registered_on) {
             add(
                 DeadlineKind::InsuranceDeregistration,
-                end + Days::new(DEREGISTRATION_DAYS),
+                insurance_reporting_due_on(end),
                 row.insurance_deregistered_on,
                 "ipzs",
                 &row.id,

@@ -1,12 +1,12 @@
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{
-    Ipzs, IpzsRow, IpzsStatus, NewIpzs, Schedule, TerminationReason, check_completion,
-    check_termination,
+    FailedTrial, Ipzs, IpzsRow, IpzsStatus, NewIpzs, Schedule, TerminationReason, check_completion,
+    check_non_qualification_letter, check_signed_after_referral, check_termination,
 };
 use super::store;
 use crate::AppState;
@@ -144,11 +144,26 @@ pub async fn create_ipzs(
                     "the referral was refused; no IPZS can follow",
                 ));
             }
+            check_signed_after_referral(
+                new.signed_on,
+                crate::calendar::warsaw_date(referral.issued_at),
+            )?;
             if let Some(existing) = store::find_by_referral(conn, &referral.id)? {
                 return Err(ApiError::Conflict {
                     code: "ipzs_exists",
                     detail: "this referral already has its IPZS".into(),
                     existing: Some(format!("/api/v1/ipzs/{existing}")),
+                });
+            }
+            if let Some(running) = store::running_of_person(conn, &app.person_id)? {
+                // The link only for a caller who may read that programme (it may run at another CIS).
+                let visible = policy::sees_ipzs(&caller, &running.mopr_id, &running.cis_id);
+                return Err(ApiError::Conflict {
+                    code: "programme_running",
+                    detail:
+                        "the person already takes part in a running IPZS; one programme at a time"
+                            .into(),
+                    existing: visible.then(|| format!("/api/v1/ipzs/{}", running.id)),
                 });
             }
             let schedule = Schedule::of(new.signed_on, new.start_on);
@@ -180,6 +195,7 @@ pub async fn create_ipzs(
                 termination_notice_due_on: None,
                 mopr_informed_on: None,
                 non_qualification_letter_sent_on: None,
+                participant_informed_of_insurance: true,
                 created_at: now,
                 updated_at: now,
                 version: 1,
@@ -318,7 +334,7 @@ pub async fn get_ipzs(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "absence", "terminated_on": "2026-11-20", "details": "Nieobecność od 2 tygodni."}))]
-pub struct Termination {
+pub struct TerminationRequest {
     pub reason: TerminationReason,
     /// The day participation ended; between the start and today, before the planned end.
     pub terminated_on: NaiveDate,
@@ -339,7 +355,7 @@ pub struct Termination {
         ("id" = String, Path, description = "The IPZS's id."),
         ("If-Match" = String, Header, description = "The ETag of the IPZS as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
-    request_body = Termination,
+    request_body = TerminationRequest,
     responses(
         (status = 200, description = "Terminated.", body = Ipzs),
         (status = 401, response = crate::openapi::Unauthorized),
@@ -359,7 +375,7 @@ pub async fn terminate_ipzs(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<Termination>,
+    body: web::Json<TerminationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_run_ipzs(&caller)?;
     let expected = if_match.required()?;
@@ -408,9 +424,10 @@ pub async fn terminate_ipzs(
 
 /// Inform MOPR of an early termination.
 ///
-/// The CIS's notice to MOPR that the IPZS was dissolved, due within 5 working days of the termination; recorded
-/// with today's date and delivered through MOPR's feed (`ipzs.terminated`). Only once (409 `already_informed`),
-/// only for a terminated IPZS (409 `not_terminated`). Requires `If-Match`.
+/// The CIS director's notice to MOPR that the IPZS was dissolved (seed 000 II.4), due within 5 working days of the
+/// termination; recorded with today's date and delivered through MOPR's feed (`ipzs.terminated`). CIS `director`
+/// only (403 for other roles). Only once (409 `already_informed`), only for a terminated IPZS (409
+/// `not_terminated`). Requires `If-Match`.
 #[utoipa::path(
     tag = "ipzs",
     operation_id = "send_termination_notice",
@@ -437,7 +454,7 @@ pub async fn send_termination_notice(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    policy::may_run_ipzs(&caller)?;
+    policy::may_act_as_cis_director(&caller)?;
     let expected = if_match.required()?;
     transition(
         state,
@@ -531,7 +548,9 @@ pub struct InsuranceRecord {
 /// Record health-insurance registration.
 ///
 /// A participant with no other insurance title is registered by MOPR; the obligation starts 30 days after the
-/// IPZS starts and ends with the programme (both shown on the IPZS, and as MOPR's deadlines). Dates cannot be in
+/// IPZS starts and ends with the programme. MOPR reports the registration within 7 days of the start and the
+/// de-registration within 7 days of the end, each moved off Saturdays and holidays (`insurance.registration_due_on`,
+/// `insurance.deregistration_due_on` on the IPZS, and MOPR's deadlines). Dates cannot be in
 /// the future; de-registration needs a registration. Requires `If-Match`.
 #[utoipa::path(
     tag = "ipzs",
@@ -611,16 +630,28 @@ pub async fn record_insurance(
 /// The CIS's letter to a participant who was not qualified.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"sent_on": "2026-12-02"}))]
 pub struct NonQualificationLetter {
-    /// The day the letter was sent (a copy goes to MOPR).
+    /// The day the letter was sent (a copy goes to MOPR): after the trial month has ended and not before MOPR's
+    /// decision, if there was one; not in the future.
     pub sent_on: NaiveDate,
 }
 
 /// Record the non-qualification letter.
 ///
-/// After a negative qualification the CIS sends the participant a letter that they are not qualified, with a
-/// copy to MOPR (delivered through MOPR's feed). Only for a `not_qualified` IPZS (409 `not_qualified_required`),
-/// once (409 `letter_already_sent`). Requires `If-Match`.
+/// After an unsuccessful trial month the CIS director writes to the participant that they are not qualified for
+/// further participation, with a copy to MOPR (seed 000 II.3; MOPR gets it through its feed,
+/// `ipzs.non_qualification_letter_sent`). Two ways lead here:
+///
+/// * MOPR decided `not_qualified` on the CIS's request: the IPZS is already `not_qualified`.
+/// * The CIS director concludes the failed trial without asking MOPR: the IPZS is still in `trial`, the trial month
+///   has ended (409 `trial_not_over` before that) and no qualification request waits for MOPR's answer (409
+///   `qualification_pending`). The IPZS becomes `not_qualified`; the programme and health insurance end on the
+///   trial's last day.
+///
+/// The letter is sent after the trial month (`sent_on` from the first day after it, and not before MOPR's decision;
+/// 422 otherwise). CIS `director` only (403 for other roles); once (409 `letter_already_sent`); other states 409
+/// `not_qualified_required`. Requires `If-Match`.
 #[utoipa::path(
     tag = "ipzs",
     operation_id = "record_non_qualification_letter",
@@ -651,7 +682,7 @@ pub async fn record_non_qualification_letter(
     if_match: IfMatch,
     body: web::Json<NonQualificationLetter>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::may_run_ipzs(&caller)?;
+    policy::may_act_as_cis_director(&caller)?;
     let expected = if_match.required()?;
     let sent_on = body.sent_on;
     transition(
@@ -660,25 +691,25 @@ pub async fn record_non_qualification_letter(
         id.into_inner(),
         expected,
         "non_qualification_letter",
-        move |_, _, mut row, today| {
-            if row.status()? != IpzsStatus::NotQualified {
-                return Err(conflict(
-                    "not_qualified_required",
-                    "the letter follows a negative qualification",
-                ));
-            }
-            if row.non_qualification_letter_sent_on.is_some() {
-                return Err(conflict(
-                    "letter_already_sent",
-                    "the letter is already recorded",
-                ));
-            }
-            if sent_on > today || row.ended_on.is_some_and(|e| sent_on < e - Days::new(0)) {
-                return Err(ApiError::field(
-                    "sent_on",
-                    "out_of_range",
-                    "between the decision and today",
-                ));
+        move |conn, _, mut row, today| {
+            let qualification = crate::qualifications::store::find_by_ipzs(conn, &row.id)?;
+            let pending = qualification
+                .as_ref()
+                .is_some_and(|q| q.decided_on.is_none());
+            let decided_on = qualification.as_ref().and_then(|q| q.decided_on);
+            let (failed, ends_on) = check_non_qualification_letter(
+                row.status()?,
+                &row.schedule(),
+                pending,
+                decided_on,
+                row.non_qualification_letter_sent_on.is_some(),
+                sent_on,
+                today,
+            )?;
+            if failed == FailedTrial::ConcludedByCis {
+                row.status = IpzsStatus::NotQualified.as_str().to_owned();
+                row.ended_on = Some(ends_on);
+                row.insurance_ends_on = Some(ends_on);
             }
             row.non_qualification_letter_sent_on = Some(sent_on);
             Ok(Change {

@@ -95,3 +95,16 @@ pub fn list(
     }
     Ok(q.order(ipzs::id.asc()).limit(page.limit + 1).load(conn)?)
 }
+
+/// The person's programme in `trial` or `active`, if any (there is at most one; a partial unique index keeps it so).
+pub fn running_of_person(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> Result<Option<IpzsRow>, ApiError> {
+    Ok(ipzs::table
+        .filter(ipzs::person_id.eq(person_id))
+        .filter(ipzs::status.eq_any(["trial", "active"]))
+        .select(IpzsRow::as_select())
+        .first(conn)
+        .optional()?)
+}

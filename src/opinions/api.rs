@@ -10,7 +10,7 @@ use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, policy};
 use crate::db::schema::opinions;
 use crate::db::{self, DbConnection};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::http::{IfMatch, stale};
 use crate::referral_applications::api::load_visible;
@@ -28,7 +28,8 @@ use crate::referral_applications::{store, view};
 }))]
 pub struct NewOpinion {
     pub application_id: String,
-    /// The date of the family interview (wywiad środowiskowy) the opinion rests on.
+    /// The date of the family interview (wywiad środowiskowy) the opinion rests on: not in the future, and current
+    /// when the application reached MOPR (at most 6 months before `received_on`; 422 `interview_outdated`).
     pub family_interview_on: NaiveDate,
     pub recommendation: Recommendation,
     #[schema(min_length = 1, max_length = 8000)]
@@ -79,36 +80,6 @@ fn to_view(o: OpinionRow, app: &ApplicationRow) -> Result<Opinion, ApiError> {
     })
 }
 
-fn check(new: &NewOpinion, today: NaiveDate) -> Result<String, ApiError> {
-    let mut errors = Vec::new();
-    if new.family_interview_on > today {
-        errors.push(FieldError::new(
-            "family_interview_on",
-            "in_future",
-            "the interview cannot be in the future",
-        ));
-    }
-    let text = new.justification.trim();
-    match text.chars().count() {
-        0 => errors.push(FieldError::new(
-            "justification",
-            "required",
-            "justify the opinion",
-        )),
-        n if n > 8000 => errors.push(FieldError::new(
-            "justification",
-            "too_long",
-            "at most 8000 characters",
-        )),
-        _ => {}
-    }
-    if errors.is_empty() {
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 /// Issue the social worker's opinion.
 ///
 /// *Opinia pracownika socjalnego.* Written by a MOPR `social_worker` after the family interview, once per
@@ -147,7 +118,7 @@ pub async fn issue_opinion(
     policy::may_issue_opinion(&caller)?;
     let expected = if_match.required()?;
     let new = body.into_inner();
-    let justification = check(&new, state.clock.today())?;
+    let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let app = load_visible(conn, &caller, &new.application_id)?;
@@ -155,6 +126,12 @@ pub async fn issue_opinion(
                 return Err(stale("application"));
             }
             check_opinion_allowed(app.status()?)?;
+            let justification = super::model::check(
+                new.family_interview_on,
+                app.received_on,
+                &new.justification,
+                today,
+            )?;
             let row = OpinionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 application_id: app.id.clone(),

@@ -2,6 +2,7 @@
 //! interview (wywiad środowiskowy) and forwarded to the target CIS at once.
 
 pub mod api;
+pub mod model;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(api::issue_opinion).service(api::get_opinion);

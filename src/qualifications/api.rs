@@ -1,126 +1,22 @@
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
+
+use super::model::{Qualification, QualificationDecision, QualificationRow, view};
+use super::store;
 
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, policy};
-use crate::db::schema::qualifications;
-use crate::db::{self, DbConnection};
+use crate::db;
 use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::http::{IfMatch, stale};
-use crate::ipzs::model::{
-    Channel, IpzsRow, IpzsStatus, check_qualification_request, decision_late,
-};
+use crate::ipzs::model::{Channel, IpzsStatus, check_qualification_request};
 use crate::ipzs::store as ipzs_store;
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = qualifications)]
-pub struct QualificationRow {
-    pub id: String,
-    pub ipzs_id: String,
-    pub requested_on: NaiveDate,
-    pub requested_by: String,
-    pub request_channel: String,
-    pub decision: Option<String>,
-    pub decided_on: Option<NaiveDate>,
-    pub decided_by: Option<String>,
-    pub decision_channel: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub version: i32,
-}
-
-/// MOPR's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum QualificationDecision {
-    Qualified,
-    NotQualified,
-}
-
-impl QualificationDecision {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Qualified => "qualified",
-            Self::NotQualified => "not_qualified",
-        }
-    }
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "qualified" => Some(Self::Qualified),
-            "not_qualified" => Some(Self::NotQualified),
-            _ => None,
-        }
-    }
-}
-
-/// A request to qualify a participant after the trial month, and MOPR's decision.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Qualification {
-    pub id: String,
-    pub ipzs_id: String,
-    pub person_id: String,
-    pub requested_on: NaiveDate,
-    pub request_channel: Channel,
-    pub requested_by: String,
-    /// The decision must be recorded before this day (the start of the proper period).
-    pub decision_due_before: NaiveDate,
-    pub decision: Option<QualificationDecision>,
-    pub decided_on: Option<NaiveDate>,
-    pub decision_channel: Option<Channel>,
-    pub decided_by: Option<String>,
-    /// The decision came on or after the start of the proper period (possible, but flagged); `null` until decided.
-    pub decision_late: Option<bool>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// Send as `If-Match` with the decision.
-    pub version: i32,
-}
-
-fn view(q: QualificationRow, ipzs: &IpzsRow) -> Result<Qualification, ApiError> {
-    let bad = || ApiError::internal("unreadable qualification");
-    let schedule = ipzs.schedule();
-    Ok(Qualification {
-        request_channel: Channel::parse(&q.request_channel).ok_or_else(bad)?,
-        decision: q
-            .decision
-            .as_deref()
-            .map(|d| QualificationDecision::parse(d).ok_or_else(bad))
-            .transpose()?,
-        decision_channel: q
-            .decision_channel
-            .as_deref()
-            .map(|c| Channel::parse(c).ok_or_else(bad))
-            .transpose()?,
-        decision_late: q.decided_on.map(|d| decision_late(d, &schedule)),
-        decision_due_before: schedule.proper_period_starts_on,
-        person_id: ipzs.person_id.clone(),
-        id: q.id,
-        ipzs_id: q.ipzs_id,
-        requested_on: q.requested_on,
-        requested_by: q.requested_by,
-        decided_on: q.decided_on,
-        decided_by: q.decided_by,
-        created_at: q.created_at.and_utc(),
-        updated_at: q.updated_at.and_utc(),
-        version: q.version,
-    })
-}
 
 fn respond(status: actix_web::http::StatusCode, v: Qualification) -> HttpResponse {
     crate::http::record_response(status, v.version, "/api/v1/qualifications", &v.id, &v)
-}
-
-fn find(conn: &mut DbConnection, id: &str) -> Result<Option<QualificationRow>, ApiError> {
-    Ok(qualifications::table
-        .find(id)
-        .select(QualificationRow::as_select())
-        .first(conn)
-        .optional()?)
 }
 
 /// Asks MOPR to qualify a participant.
@@ -135,9 +31,10 @@ pub struct NewQualificationRequest {
 
 /// Request qualification.
 ///
-/// In the **last week of the trial month** the CIS director asks MOPR to qualify the participant; earlier or later
-/// is refused with 409 `qualification_request_too_early` / `qualification_request_too_late` (the problem's
-/// `detail` gives the window), and only during the trial (`not_in_trial`); once per IPZS
+/// In the **last week of the trial month** the CIS director asks MOPR to qualify the participant; earlier is
+/// refused with 409 `qualification_request_too_early` (the problem's `detail` gives the window). A request after
+/// the trial month is accepted but marked `request_late: true` (and the CIS's deadline `met_late`), so that a
+/// participant can still be qualified. Only while the IPZS is in `trial` (`not_in_trial`); once per IPZS
 /// (`qualification_already_requested`). MOPR is told at once (`qualification.requested`). Requires `If-Match` with
 /// the **IPZS's** ETag.
 #[utoipa::path(
@@ -177,12 +74,7 @@ pub async fn request_qualification(
             if ipzs.version != expected {
                 return Err(stale("IPZS"));
             }
-            let existing = qualifications::table
-                .filter(qualifications::ipzs_id.eq(&ipzs.id))
-                .select(qualifications::id)
-                .first::<String>(conn)
-                .optional()?;
-            if let Some(existing) = existing {
+            if let Some(existing) = store::find_by_ipzs(conn, &ipzs.id)?.map(|q| q.id) {
                 return Err(ApiError::Conflict {
                     code: "qualification_already_requested",
                     detail: "qualification was already requested for this IPZS".into(),
@@ -205,9 +97,7 @@ pub async fn request_qualification(
                 updated_at: now,
                 version: 1,
             };
-            diesel::insert_into(qualifications::table)
-                .values(&row)
-                .execute(conn)?;
+            store::insert(conn, &row)?;
             ipzs.version = expected + 1;
             ipzs.updated_at = now;
             ipzs_store::save(conn, &ipzs, expected)?;
@@ -243,7 +133,8 @@ pub struct QualificationDecisionBody {
 /// Decide on qualification.
 ///
 /// The MOPR director qualifies the participant (the IPZS becomes `active`) or not (`not_qualified`: the programme
-/// ends and health insurance with it; the CIS then writes to the participant). The decision must reach the CIS
+/// and health insurance end with the trial month's last day, or on the decision day if it came later; the CIS
+/// director then writes to the participant). The decision must reach the CIS
 /// before the proper period starts: a later decision is accepted and flagged `decision_late`. Once only (409
 /// `already_decided`). The CIS is told at once (`qualification.decided`). Requires `If-Match` with the
 /// **qualification's** ETag.
@@ -285,7 +176,7 @@ pub async fn decide_qualification(
     let v = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let hidden = || ApiError::not_found("qualification");
-            let mut q = find(conn, &id)?.ok_or_else(hidden)?;
+            let mut q = store::find(conn, &id)?.ok_or_else(hidden)?;
             let mut ipzs =
                 ipzs_store::load_visible(conn, &caller, &q.ipzs_id).map_err(|_| hidden())?;
             if q.version != expected {
@@ -305,23 +196,7 @@ pub async fn decide_qualification(
             q.decision_channel = Some(decision.channel.as_str().to_owned());
             q.updated_at = now;
             q.version = expected + 1;
-            let updated = diesel::update(
-                qualifications::table
-                    .filter(qualifications::id.eq(&q.id))
-                    .filter(qualifications::version.eq(expected)),
-            )
-            .set((
-                qualifications::decision.eq(&q.decision),
-                qualifications::decided_on.eq(q.decided_on),
-                qualifications::decided_by.eq(&q.decided_by),
-                qualifications::decision_channel.eq(&q.decision_channel),
-                qualifications::updated_at.eq(now),
-                qualifications::version.eq(q.version),
-            ))
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(stale("qualification"));
-            }
+            store::save_decision(conn, &q, expected)?;
             // The IPZS follows the decision if it is still in its trial (it may have been terminated meanwhile).
             if ipzs.status()? == IpzsStatus::Trial {
                 let before = ipzs.version;
@@ -330,8 +205,9 @@ pub async fn decide_qualification(
                         ipzs.status = IpzsStatus::Active.as_str().to_owned()
                     }
                     QualificationDecision::NotQualified => {
+                        // The trial runs to its end (seed 000 II.3), even when MOPR answers early.
                         ipzs.status = IpzsStatus::NotQualified.as_str().to_owned();
-                        let end = today.max(ipzs.start_on) + Days::new(0);
+                        let end = ipzs.schedule().failed_trial_ends_on(today);
                         ipzs.ended_on = Some(end);
                         ipzs.insurance_ends_on = Some(end);
                     }
@@ -387,7 +263,7 @@ pub async fn get_qualification(
     let id = id.into_inner();
     let v = db::run(&state.pool, move |conn| {
         let hidden = || ApiError::not_found("qualification");
-        let q = find(conn, &id)?.ok_or_else(hidden)?;
+        let q = store::find(conn, &id)?.ok_or_else(hidden)?;
         let ipzs = ipzs_store::load_visible(conn, &caller, &q.ipzs_id).map_err(|_| hidden())?;
         audit::record(
             conn,
@@ -398,15 +274,4 @@ pub async fn get_qualification(
     })
     .await?;
     Ok(respond(actix_web::http::StatusCode::OK, v))
-}
-
-/// The qualification of each IPZS, for the deadline view.
-pub fn all_for(
-    conn: &mut DbConnection,
-    ipzs_ids: &[String],
-) -> Result<Vec<QualificationRow>, ApiError> {
-    Ok(qualifications::table
-        .filter(qualifications::ipzs_id.eq_any(ipzs_ids))
-        .select(QualificationRow::as_select())
-        .load(conn)?)
 }

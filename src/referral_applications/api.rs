@@ -82,8 +82,9 @@ pub(crate) fn load_visible(
 /// *Wniosek o skierowanie do uczestnictwa w zajęciach prowadzonych przez CIS.* Filed by MOPR casework staff
 /// (for the person themselves, for MOPR, or recording a paper application of an addiction-treatment facility,
 /// another OPS or a KIS), or through the API by a PCPR or an NGO in its own name. Requires the person's consent.
-/// A person with any income cannot participate: such an application is refused with 422
-/// `income_excludes_participation`.
+/// Benefits that exclude participation (art. 1 ust. 3: unemployment benefit, pensions, …) are declared in
+/// `declared_benefits` and recorded; MOPR then refuses the referral on that ground. One undecided application per
+/// person and CIS: a second one is 409 `application_exists` (with a link to the first when you may read it).
 ///
 /// The application starts `submitted`; the social worker's opinion is due 14 days after `received_on`. MOPR is
 /// told through its inbox feed (`application.submitted`); the target CIS and the filer can see the application
@@ -98,6 +99,7 @@ pub(crate) fn load_visible(
         (status = 400, response = crate::openapi::BadRequest),
         (status = 401, response = crate::openapi::Unauthorized),
         (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 415, response = crate::openapi::UnsupportedMediaType),
         (status = 422, response = crate::openapi::UnprocessableContent),
@@ -164,11 +166,21 @@ pub async fn create_referral_application(
             consent_given_by: checked.consent.given_by.as_str().to_owned(),
             opinion_due_on: opinion_due_on(checked.received_on),
             status: ApplicationStatus::Submitted.as_str().to_owned(),
+            declared_benefits: serde_json::to_string(&checked.declared_benefits)
+                .map_err(ApiError::internal)?,
             created_at: now,
             updated_at: now,
             version: 1,
         };
         db::write_tx(conn, |conn| {
+            if let Some(open) = store::open_for(conn, &row.person_id, &row.target_cis_id)? {
+                let visible = policy::sees_application(&caller, view::parties(&open));
+                return Err(ApiError::Conflict {
+                    code: "application_exists",
+                    detail: "the person already has an undecided application for this CIS".into(),
+                    existing: visible.then(|| format!("/api/v1/referral-applications/{}", open.id)),
+                });
+            }
             store::insert(conn, &row)?;
             for inst in [&row.target_cis_id, &row.filed_by_institution_id] {
                 persons::store::grant_access(conn, &row.person_id, inst, ACCESS_REASON, now)?;

@@ -69,21 +69,27 @@ impl ApplicantKind {
     }
 }
 
-/// Groups entitled to participate (art. 1 ust. 2).
+/// Groups the act applies to (art. 1 ust. 2 of the social-employment act, as amended in 2022; the list is open).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EligibilityCategory {
-    /// Homeless, on an individual programme of leaving homelessness.
+    /// Homeless persons on an individual programme of leaving homelessness (pkt 1).
     HomelessOnProgramme,
-    /// Alcohol-dependent, after a therapy programme.
-    AlcoholDependentAfterTherapy,
-    /// Drug-dependent, after a therapy programme.
-    DrugDependentAfterTherapy,
+    /// Alcohol-dependent persons (pkt 2; since 2022 no completed therapy is required).
+    #[serde(alias = "alcohol_dependent_after_therapy")]
+    AlcoholDependent,
+    /// Persons dependent on drugs or other intoxicants (pkt 3).
+    #[serde(alias = "drug_dependent_after_therapy")]
+    DrugDependent,
+    /// Persons with mental disorders within the mental-health act (pkt 4).
     MentalDisorder,
+    /// Long-term unemployed within the employment-promotion act (pkt 5).
     LongTermUnemployed,
+    /// Released from prison, with difficulties integrating (pkt 6).
     ReleasedFromPrison,
-    /// A refugee on an individual integration programme.
+    /// Refugees on an individual integration programme (pkt 7).
     RefugeeOnIntegrationProgramme,
+    /// Disabled persons within the vocational-rehabilitation act (pkt 8).
     Disabled,
     /// Another group (the list is open); describe it in `other_category_description`.
     Other,
@@ -92,8 +98,8 @@ pub enum EligibilityCategory {
 impl EligibilityCategory {
     const ALL: [EligibilityCategory; 9] = [
         Self::HomelessOnProgramme,
-        Self::AlcoholDependentAfterTherapy,
-        Self::DrugDependentAfterTherapy,
+        Self::AlcoholDependent,
+        Self::DrugDependent,
         Self::MentalDisorder,
         Self::LongTermUnemployed,
         Self::ReleasedFromPrison,
@@ -105,8 +111,8 @@ impl EligibilityCategory {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::HomelessOnProgramme => "homeless_on_programme",
-            Self::AlcoholDependentAfterTherapy => "alcohol_dependent_after_therapy",
-            Self::DrugDependentAfterTherapy => "drug_dependent_after_therapy",
+            Self::AlcoholDependent => "alcohol_dependent",
+            Self::DrugDependent => "drug_dependent",
             Self::MentalDisorder => "mental_disorder",
             Self::LongTermUnemployed => "long_term_unemployed",
             Self::ReleasedFromPrison => "released_from_prison",
@@ -121,16 +127,26 @@ impl EligibilityCategory {
     }
 }
 
-/// An income the person declares. Any income excludes participation (art. 1 ust. 3; CIS statute, seed 002).
+/// A benefit the person is entitled to that excludes participation in a CIS (art. 1 ust. 3 of the
+/// social-employment act). Declaring one does not stop the filing: MOPR checks the entitlement and refuses the
+/// referral on it (`refusal_ground: benefit_entitlement`); a referral for such an application is refused with 409.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum IncomeSource {
+pub enum ExcludingBenefit {
+    /// Zasiłek dla bezrobotnych (pkt 1).
     UnemploymentBenefit,
+    /// Zasiłek przedemerytalny (pkt 2).
     PreRetirementBenefit,
+    /// Świadczenie przedemerytalne (pkt 3).
+    PreRetirementAllowance,
+    /// Renta strukturalna (pkt 5).
+    StructuralPension,
+    /// Renta z tytułu niezdolności do pracy (pkt 6); such a person may attend a KIS instead (ust. 3a).
+    IncapacityPension,
+    /// Emerytura (pkt 7).
     RetirementPension,
-    DisabilityPension,
-    Employment,
-    Other,
+    /// Nauczycielskie świadczenie kompensacyjne (pkt 8).
+    TeachersCompensationBenefit,
 }
 
 /// Who gave the consent to apply.
@@ -287,7 +303,7 @@ pub fn opinion_overdue(status: ApplicationStatus, due: NaiveDate, today: NaiveDa
     "justification": "Pan Jan realizuje indywidualny program wychodzenia z bezdomności i chce wrócić do pracy.",
     "received_on": "2026-11-20",
     "consent": {"given": true, "given_on": "2026-11-18", "given_by": "person"},
-    "declared_incomes": []
+    "declared_benefits": []
 }))]
 pub struct NewReferralApplication {
     /// The person to refer (registered with `POST /api/v1/persons`, visible to you).
@@ -313,9 +329,11 @@ pub struct NewReferralApplication {
     /// Data wpływu: the date the application reached MOPR; the opinion is due 14 days later.
     pub received_on: NaiveDate,
     pub consent: Consent,
-    /// Incomes the person has; any of them excludes participation and the application is refused with 422.
+    /// Benefits the person declares an entitlement to from the list of art. 1 ust. 3 (each at most once). Recorded
+    /// on the application; MOPR refuses the referral on them. Empty or absent when there are none.
     #[serde(default)]
-    pub declared_incomes: Vec<IncomeSource>,
+    #[schema(max_items = 7)]
+    pub declared_benefits: Vec<ExcludingBenefit>,
 }
 
 /// The checked content of a new application.
@@ -328,6 +346,18 @@ pub struct CheckedApplication {
     pub justification: String,
     pub received_on: NaiveDate,
     pub consent: Consent,
+    pub declared_benefits: Vec<ExcludingBenefit>,
+}
+
+/// The items of a list in their first order, each once.
+fn unique<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(item) {
+            out.push(*item);
+        }
+    }
+    out
 }
 
 impl NewReferralApplication {
@@ -382,8 +412,7 @@ impl NewReferralApplication {
                 "at most 200 characters",
             ));
         }
-        let mut categories = self.eligibility_categories.clone();
-        categories.dedup();
+        let categories = unique(&self.eligibility_categories);
         if categories.is_empty() {
             errors.push(FieldError::new(
                 "eligibility_categories",
@@ -445,16 +474,6 @@ impl NewReferralApplication {
                 "consent cannot be dated in the future",
             ));
         }
-        if let Some(income) = self.declared_incomes.first() {
-            errors.push(FieldError::new(
-                "declared_incomes",
-                "income_excludes_participation",
-                format!(
-                    "a person with an income ({}) cannot participate in a CIS (art. 1 ust. 3; CIS statute)",
-                    serde_json::to_value(income).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-                ),
-            ));
-        }
         if !errors.is_empty() {
             errors.sort_by(|a, b| a.field.cmp(&b.field));
             return Err(ApiError::Validation(errors));
@@ -473,6 +492,7 @@ impl NewReferralApplication {
             justification: justification.to_owned(),
             received_on: self.received_on,
             consent: self.consent.clone(),
+            declared_benefits: unique(&self.declared_benefits),
         })
     }
 }
@@ -496,12 +516,19 @@ pub struct ApplicationRow {
     pub consent_given_by: String,
     pub opinion_due_on: NaiveDate,
     pub status: String,
+    /// JSON array of [`ExcludingBenefit`] names.
+    pub declared_benefits: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }
 
 impl ApplicationRow {
+    pub fn declared_benefits(&self) -> Result<Vec<ExcludingBenefit>, ApiError> {
+        serde_json::from_str(&self.declared_benefits)
+            .map_err(|e| ApiError::internal(format!("declared benefits: {e}")))
+    }
+
     pub fn status(&self) -> Result<ApplicationStatus, ApiError> {
         ApplicationStatus::parse(&self.status)
             .ok_or_else(|| ApiError::internal("unknown application status"))
@@ -532,6 +559,8 @@ pub struct ReferralApplication {
     pub justification: String,
     pub received_on: NaiveDate,
     pub consent: Consent,
+    /// Benefits declared under art. 1 ust. 3; any of them means MOPR refuses the referral.
+    pub declared_benefits: Vec<ExcludingBenefit>,
     pub status: ApplicationStatus,
     /// The social worker's opinion is due on this date (14 days after `received_on`, KPA art. 57).
     pub opinion_due_on: NaiveDate,
@@ -597,6 +626,56 @@ impl Decision {
     }
 }
 
+/// Why MOPR refuses a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalGround {
+    /// The person is entitled to a benefit of art. 1 ust. 3 (unemployment benefit, pension, …).
+    BenefitEntitlement,
+    /// The person belongs to none of the groups the act applies to (art. 1 ust. 2).
+    NotInEligibleGroup,
+    /// The social worker's opinion is negative.
+    NegativeOpinion,
+    /// Another reason, given in `reasons`.
+    Other,
+}
+
+impl RefusalGround {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BenefitEntitlement => "benefit_entitlement",
+            Self::NotInEligibleGroup => "not_in_eligible_group",
+            Self::NegativeOpinion => "negative_opinion",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::BenefitEntitlement,
+            Self::NotInEligibleGroup,
+            Self::NegativeOpinion,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|g| g.as_str() == s)
+    }
+}
+
+/// Art. 1 ust. 3: a person entitled to one of the listed benefits cannot be referred; MOPR refuses instead.
+pub fn check_referral_allowed(
+    decision: Decision,
+    declared: &[ExcludingBenefit],
+) -> Result<(), ApiError> {
+    if decision == Decision::Referred && !declared.is_empty() {
+        return Err(conflict(
+            "benefit_excludes_participation",
+            "the application declares a benefit of art. 1 ust. 3 that excludes participation; refuse it with \
+             refusal_ground `benefit_entitlement`",
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = opinions)]
 pub struct OpinionRow {
@@ -618,6 +697,7 @@ pub struct ReferralRow {
     pub reasons: Option<String>,
     pub decided_by: String,
     pub issued_at: NaiveDateTime,
+    pub refusal_ground: Option<String>,
 }
 
 #[cfg(test)]
@@ -644,7 +724,7 @@ mod tests {
                 given_on: d("2026-11-18"),
                 given_by: ConsentGivenBy::Person,
             },
-            declared_incomes: vec![],
+            declared_benefits: vec![],
         }
     }
 
@@ -771,16 +851,54 @@ mod tests {
         let mut a = app(None);
         a.consent.given = false;
         a.eligibility_categories = vec![EligibilityCategory::Other];
-        a.declared_incomes = vec![IncomeSource::RetirementPension];
         a.received_on = d("2026-12-01");
         assert_eq!(
             codes(a.check(InstitutionKind::Ngo, today).unwrap_err()),
             vec![
                 "consent.given:consent_required",
-                "declared_incomes:income_excludes_participation",
                 "other_category_description:required",
                 "received_on:in_future",
             ]
         );
+    }
+
+    #[test]
+    fn declared_benefits_are_recorded_and_make_mopr_refuse() {
+        let today = d("2026-11-23");
+        let mut a = app(None);
+        a.declared_benefits = vec![
+            ExcludingBenefit::RetirementPension,
+            ExcludingBenefit::UnemploymentBenefit,
+            ExcludingBenefit::RetirementPension,
+        ];
+        a.eligibility_categories = vec![
+            EligibilityCategory::Disabled,
+            EligibilityCategory::LongTermUnemployed,
+            EligibilityCategory::Disabled,
+        ];
+        let checked = a.check(InstitutionKind::Ngo, today).unwrap();
+        assert_eq!(
+            checked.declared_benefits,
+            vec![
+                ExcludingBenefit::RetirementPension,
+                ExcludingBenefit::UnemploymentBenefit
+            ]
+        );
+        // Duplicates that are not adjacent are removed too, keeping the first order.
+        assert_eq!(
+            checked.categories,
+            vec![
+                EligibilityCategory::Disabled,
+                EligibilityCategory::LongTermUnemployed
+            ]
+        );
+        assert_eq!(
+            check_referral_allowed(Decision::Referred, &checked.declared_benefits)
+                .unwrap_err()
+                .code(),
+            "benefit_excludes_participation"
+        );
+        assert!(check_referral_allowed(Decision::Refused, &checked.declared_benefits).is_ok());
+        assert!(check_referral_allowed(Decision::Referred, &[]).is_ok());
     }
 }

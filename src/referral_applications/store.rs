@@ -115,3 +115,18 @@ pub fn referrals_for(
         .select(ReferralRow::as_select())
         .load(conn)?)
 }
+
+/// The person's undecided (`submitted` or `opinion_issued`) application for a CIS, if any.
+pub fn open_for(
+    conn: &mut DbConnection,
+    person_id: &str,
+    target_cis_id: &str,
+) -> Result<Option<ApplicationRow>, ApiError> {
+    Ok(referral_applications::table
+        .filter(referral_applications::person_id.eq(person_id))
+        .filter(referral_applications::target_cis_id.eq(target_cis_id))
+        .filter(referral_applications::status.eq_any(["submitted", "opinion_issued"]))
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?)
+}

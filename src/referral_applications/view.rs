@@ -56,6 +56,7 @@ pub fn build(
             given_by: ConsentGivenBy::parse(&row.consent_given_by).ok_or_else(|| bad("consent"))?,
         },
         opinion_overdue: opinion_overdue(status, row.opinion_due_on, today),
+        declared_benefits: row.declared_benefits()?,
         opinion_id: opinion.filter(|_| sees_documents).map(|o| o.id.clone()),
         outcome,
         status,

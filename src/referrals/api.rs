@@ -16,7 +16,8 @@ use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams};
 use crate::referral_applications::api::load_visible;
 use crate::referral_applications::model::{
-    ApplicationRow, ApplicationStatus, Decision, ReferralRow, check_decision_allowed,
+    ApplicationRow, ApplicationStatus, Decision, ReferralRow, RefusalGround,
+    check_decision_allowed, check_referral_allowed,
 };
 use crate::referral_applications::{store, view};
 
@@ -31,6 +32,9 @@ pub struct NewReferral {
     /// Required when refusing; optional remarks when referring.
     #[schema(max_length = 4000)]
     pub reasons: Option<String>,
+    /// With `refused` only: the ground of the refusal (`other` when omitted). An application that declares a
+    /// benefit of art. 1 ust. 3 can only be refused, on `benefit_entitlement`.
+    pub refusal_ground: Option<RefusalGround>,
 }
 
 /// A referral to a CIS, or its refusal.
@@ -42,6 +46,8 @@ pub struct Referral {
     pub target_cis_id: String,
     pub decision: Decision,
     pub reasons: Option<String>,
+    /// The ground of a refusal; `null` for a referral.
+    pub refusal_ground: Option<RefusalGround>,
     /// The opinion the decision rests on; it travels with the referral to the CIS.
     pub opinion_id: String,
     /// The MOPR director who decided.
@@ -56,6 +62,11 @@ fn to_view(r: ReferralRow, app: &ApplicationRow, opinion_id: String) -> Result<R
     Ok(Referral {
         decision: Decision::parse(&r.decision)
             .ok_or_else(|| ApiError::internal("unknown decision"))?,
+        refusal_ground: r
+            .refusal_ground
+            .as_deref()
+            .map(|g| RefusalGround::parse(g).ok_or_else(|| ApiError::internal("refusal ground")))
+            .transpose()?,
         person_id: app.person_id.clone(),
         target_cis_id: app.target_cis_id.clone(),
         application_status: app.status()?,
@@ -82,8 +93,10 @@ fn opinion_id_of(conn: &mut DbConnection, application_id: &str) -> Result<String
 /// application (`referred`) or refuses (`refused`, with `reasons`). Only after the social worker's opinion:
 /// a referral without an opinion is impossible (409 `opinion_required`); one decision per application (409
 /// `already_decided`). The referral, with the opinion, is forwarded to the CIS at once (`referral.issued` /
-/// `referral.refused` in its feed); an applying PCPR or NGO learns the outcome in its feed too. Requires
-/// `If-Match` with the **application's** ETag.
+/// `referral.refused` in its feed, linking to the referral); an applying PCPR or NGO learns the outcome in its feed
+/// too, linking to the application (it may not read the referral itself). A refusal names its `refusal_ground`;
+/// an application declaring a benefit of art. 1 ust. 3 cannot be referred (409 `benefit_excludes_participation`).
+/// Requires `If-Match` with the **application's** ETag.
 #[utoipa::path(
     tag = "referrals",
     operation_id = "issue_referral",
@@ -135,6 +148,17 @@ pub async fn issue_referral(
             "at most 4000 characters",
         ));
     }
+    let refusal_ground = match (new.decision, new.refusal_ground) {
+        (Decision::Refused, ground) => Some(ground.unwrap_or(RefusalGround::Other)),
+        (Decision::Referred, None) => None,
+        (Decision::Referred, Some(_)) => {
+            return Err(ApiError::field(
+                "refusal_ground",
+                "not_a_refusal",
+                "a refusal ground goes with `refused` only",
+            ));
+        }
+    };
     let view = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let app = load_visible(conn, &caller, &new.application_id)?;
@@ -142,6 +166,7 @@ pub async fn issue_referral(
                 return Err(stale("application"));
             }
             check_decision_allowed(app.status()?)?;
+            check_referral_allowed(new.decision, &app.declared_benefits()?)?;
             let row = ReferralRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 application_id: app.id.clone(),
@@ -149,6 +174,7 @@ pub async fn issue_referral(
                 reasons,
                 decided_by: caller.id.clone(),
                 issued_at: db::now(),
+                refusal_ground: refusal_ground.map(|g| g.as_str().to_owned()),
             };
             diesel::insert_into(referrals::table)
                 .values(&row)
@@ -162,11 +188,20 @@ pub async fn issue_referral(
                 Decision::Referred => EventType::ReferralIssued,
                 Decision::Refused => EventType::ReferralRefused,
             };
-            let mut recipients = vec![app.target_cis_id.as_str()];
-            if app.filed_by_institution_id != app.mopr_id {
-                recipients.push(&app.filed_by_institution_id);
+            events::emit(conn, event, "referral", &row.id, &[&app.target_cis_id])?;
+            // An applying PCPR or NGO may not read the referral document; its event links to the application,
+            // which shows the outcome.
+            if app.filed_by_institution_id != app.mopr_id
+                && app.filed_by_institution_id != app.target_cis_id
+            {
+                events::emit(
+                    conn,
+                    event,
+                    "referral_application",
+                    &app.id,
+                    &[&app.filed_by_institution_id],
+                )?;
             }
-            events::emit(conn, event, "referral", &row.id, &recipients)?;
             audit::record(
                 conn,
                 &caller,

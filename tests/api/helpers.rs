@@ -480,7 +480,8 @@ impl TestApp {
             "referral_id": referral["id"], "signed_on": today, "start_on": today,
             "planned_end_on": today + chrono::Days::new(planned_days),
             "diagnosis": "Diagnoza.", "goals": "Cele.",
-            "activities": [{"kind": "vocational", "description": "Warsztat"}, {"kind": "social", "description": "Trening"}]
+            "activities": [{"kind": "vocational", "description": "Warsztat"}, {"kind": "social", "description": "Trening"}],
+            "participant_informed_of_insurance": true
         });
         let resp = self
             .call(Method::POST, "/api/v1/ipzs", &token, Some(&body))

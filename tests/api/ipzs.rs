@@ -22,6 +22,14 @@ async fn a_participant_goes_from_referral_through_qualification_to_completion() 
         (start + Days::new(30)).to_string()
     );
     assert_eq!(
+        ipzs["insurance"]["registration_due_on"],
+        reintegra::calendar::kpa_days(start + Days::new(30), 7).to_string()
+    );
+    assert_eq!(
+        ipzs["insurance"]["participant_informed_on"],
+        start.to_string()
+    );
+    assert_eq!(
         ipzs["admission_list"]["due_on"],
         reintegra::calendar::add_working_days(start, 5).to_string()
     );
@@ -242,6 +250,7 @@ async fn a_failed_trial_ends_the_programme_and_the_cis_writes_to_the_participant
     );
     let ipzs = app.fetch("cis-staff", &path).await;
     assert_eq!(ipzs["status"], "not_qualified");
+    // The decision came after the trial month: the participant attended until it.
     assert_eq!(
         ipzs["insurance"]["obligation_ends_on"],
         app.today().to_string()
@@ -261,9 +270,18 @@ async fn a_failed_trial_ends_the_programme_and_the_cis_writes_to_the_participant
         .await;
     assert_eq!(again["code"], "already_decided");
 
+    // The letter is the CIS director's act.
+    app.transition(
+        "cis-staff",
+        &format!("{path}/non-qualification-letter"),
+        v(&ipzs),
+        Some(&json!({"sent_on": app.today()})),
+        403,
+    )
+    .await;
     let ipzs = app
         .transition(
-            "cis-staff",
+            "cis-director",
             &format!("{path}/non-qualification-letter"),
             v(&ipzs),
             Some(&json!({"sent_on": app.today()})),
@@ -329,9 +347,18 @@ async fn early_termination_must_be_notified_to_mopr_within_five_working_days() {
         app.deadline("cis-staff", "termination_notice", &id).await["status"],
         "overdue"
     );
+    // The notice is the CIS director's act.
+    app.transition(
+        "cis-staff",
+        &format!("{path}/termination-notice"),
+        v(&ipzs),
+        None,
+        403,
+    )
+    .await;
     let ipzs = app
         .transition(
-            "cis-staff",
+            "cis-director",
             &format!("{path}/termination-notice"),
             v(&ipzs),
             None,
@@ -351,7 +378,7 @@ async fn early_termination_must_be_notified_to_mopr_within_five_working_days() {
     );
     let again = app
         .transition(
-            "cis-staff",
+            "cis-director",
             &format!("{path}/termination-notice"),
             v(&ipzs),
             None,
@@ -375,7 +402,7 @@ async fn only_the_cis_and_mopr_of_the_case_handle_an_ipzs() {
     let path = format!("/api/v1/ipzs/{id}");
     let body = json!({"referral_id": referral["id"], "signed_on": app.today(), "start_on": app.today(),
         "planned_end_on": app.today() + Days::new(90), "diagnosis": "d", "goals": "g",
-        "activities": [{"kind": "social", "description": "x"}]});
+        "activities": [{"kind": "social", "description": "x"}], "participant_informed_of_insurance": true});
 
     for (user, read, sign) in [
         ("mopr-staff", 200, 403),
@@ -455,16 +482,250 @@ async fn only_the_cis_and_mopr_of_the_case_handle_an_ipzs() {
         .await;
     let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "unknown_referral");
-    // Too late for qualification once the trial month is over.
+    // After the trial month a request is late but accepted, so the participant can still be qualified.
     app.clock.advance(40);
-    let resp = app
+    let q = app
         .transition(
             "cis-director",
             "/api/v1/qualifications",
             v(&ipzs),
             Some(&json!({"ipzs_id": id, "channel": "email"})),
+            201,
+        )
+        .await;
+    assert_eq!(q["request_late"], true);
+    assert_eq!(
+        app.deadline("cis-director", "qualification_request", &id)
+            .await["status"],
+        "met_late"
+    );
+}
+
+#[tokio::test]
+async fn the_cis_director_concludes_a_failed_trial_without_mopr() {
+    let app = spawn_app().await;
+    let referral = app.referred_person().await;
+    let ipzs = app.sign_ipzs(&referral, 120).await;
+    let id = ipzs["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/ipzs/{id}");
+    let letter = format!("{path}/non-qualification-letter");
+    let trial_ends_on: chrono::NaiveDate = ipzs["trial_ends_on"].as_str().unwrap().parse().unwrap();
+
+    // During the trial month the letter is refused: the trial runs to its end.
+    let resp = app
+        .transition(
+            "cis-director",
+            &letter,
+            v(&ipzs),
+            Some(&json!({"sent_on": app.today()})),
             409,
         )
         .await;
-    assert_eq!(resp["code"], "qualification_request_too_late");
+    assert_eq!(resp["code"], "trial_not_over");
+
+    // The day after the trial month: only the director writes, and not dated on the trial's last day.
+    let days = (trial_ends_on - app.today()).num_days() + 1;
+    app.clock.advance(days);
+    app.transition(
+        "cis-staff",
+        &letter,
+        v(&ipzs),
+        Some(&json!({"sent_on": app.today()})),
+        403,
+    )
+    .await;
+    app.transition(
+        "mopr-director",
+        &letter,
+        v(&ipzs),
+        Some(&json!({"sent_on": app.today()})),
+        403,
+    )
+    .await;
+    let resp = app
+        .transition(
+            "cis-director",
+            &letter,
+            v(&ipzs),
+            Some(&json!({"sent_on": trial_ends_on})),
+            422,
+        )
+        .await;
+    assert_eq!(resp["errors"][0]["field"], "sent_on");
+    let done = app
+        .transition(
+            "cis-director",
+            &letter,
+            v(&ipzs),
+            Some(&json!({"sent_on": app.today()})),
+            200,
+        )
+        .await;
+    assert_eq!(done["status"], "not_qualified");
+    assert_eq!(done["ended_on"], trial_ends_on.to_string());
+    assert_eq!(
+        done["insurance"]["obligation_ends_on"],
+        trial_ends_on.to_string()
+    );
+    assert_eq!(
+        done["non_qualification_letter_sent_on"],
+        app.today().to_string()
+    );
+    // MOPR has its copy; the CIS owes no qualification request any more.
+    let (mopr_events, _) = app.feed("mopr-staff", None).await;
+    assert!(
+        mopr_events
+            .iter()
+            .any(|e| e["type"] == "ipzs.non_qualification_letter_sent"
+                && e["resource_id"] == id.as_str())
+    );
+    let page = app
+        .fetch(
+            "cis-director",
+            "/api/v1/deadlines?kind=qualification_request&limit=200",
+        )
+        .await;
+    assert!(
+        !page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["resource_id"] == id.as_str()),
+        "{page}"
+    );
+    let again = app
+        .transition(
+            "cis-director",
+            &letter,
+            v(&done),
+            Some(&json!({"sent_on": app.today()})),
+            409,
+        )
+        .await;
+    assert_eq!(again["code"], "letter_already_sent");
+}
+
+#[tokio::test]
+async fn an_early_negative_decision_lets_the_trial_run_to_its_end() {
+    let app = spawn_app().await;
+    let referral = app.referred_person().await;
+    let ipzs = app.sign_ipzs(&referral, 120).await;
+    let id = ipzs["id"].as_str().unwrap().to_owned();
+    let trial_ends_on = ipzs["trial_ends_on"].as_str().unwrap().to_owned();
+    app.clock.advance(25);
+    let q = app
+        .transition(
+            "cis-director",
+            "/api/v1/qualifications",
+            v(&ipzs),
+            Some(&json!({"ipzs_id": id, "channel": "email"})),
+            201,
+        )
+        .await;
+    assert_eq!(q["request_late"], false);
+    app.transition(
+        "mopr-director",
+        &format!(
+            "/api/v1/qualifications/{}/decision",
+            q["id"].as_str().unwrap()
+        ),
+        v(&q),
+        Some(&json!({"decision": "not_qualified", "channel": "email"})),
+        200,
+    )
+    .await;
+    let ipzs = app
+        .fetch("cis-director", &format!("/api/v1/ipzs/{id}"))
+        .await;
+    assert_eq!(ipzs["status"], "not_qualified");
+    assert_eq!(ipzs["ended_on"], trial_ends_on);
+    assert_eq!(ipzs["insurance"]["obligation_ends_on"], trial_ends_on);
+    // The letter comes after the trial month, not on the decision day.
+    let resp = app
+        .transition(
+            "cis-director",
+            &format!("/api/v1/ipzs/{id}/non-qualification-letter"),
+            v(&ipzs),
+            Some(&json!({"sent_on": app.today()})),
+            422,
+        )
+        .await;
+    assert_eq!(resp["errors"][0]["code"], "out_of_range");
+}
+
+#[tokio::test]
+async fn one_programme_at_a_time_signed_after_its_referral_and_at_most_twelve_months() {
+    let app = spawn_app().await;
+    let referral = app.referred_person().await;
+    let person_id = referral["person_id"].as_str().unwrap().to_owned();
+    let token = app.token("cis-staff").await;
+    let today = app.today();
+    let body = |signed: chrono::NaiveDate, end: chrono::NaiveDate| {
+        json!({"referral_id": referral["id"], "signed_on": signed, "start_on": today,
+            "planned_end_on": end, "diagnosis": "d", "goals": "g",
+            "activities": [{"kind": "social", "description": "x"}], "participant_informed_of_insurance": true})
+    };
+    // Signed before the referral existed.
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/ipzs",
+            &token,
+            Some(&body(today - Days::new(1), today + Days::new(90))),
+        )
+        .await;
+    let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "before_referral");
+    // Twelve months of participation at most.
+    let latest = reintegra::calendar::last_day_of_months_from(today, 12);
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/ipzs",
+            &token,
+            Some(&body(today, latest + Days::new(1))),
+        )
+        .await;
+    let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "too_late");
+    // Without the insurance briefing.
+    let mut unbriefed = body(today, latest);
+    unbriefed["participant_informed_of_insurance"] = json!(false);
+    let resp = app
+        .call(Method::POST, "/api/v1/ipzs", &token, Some(&unbriefed))
+        .await;
+    let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "briefing_required");
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/ipzs",
+            &token,
+            Some(&body(today, latest)),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let first = json(resp).await;
+
+    // A second referral of the same person (the first application is decided, so a new one may be filed).
+    let second = app
+        .file_application_for("ngo-staff", &person_id, today)
+        .await;
+    let opinion = app.opine(&second).await;
+    let referral2 = app
+        .refer(
+            second["id"].as_str().unwrap(),
+            opinion["application_version"].as_i64().unwrap(),
+        )
+        .await;
+    let mut again = body(today, latest);
+    again["referral_id"] = referral2["id"].clone();
+    let resp = app
+        .call(Method::POST, "/api/v1/ipzs", &token, Some(&again))
+        .await;
+    let problem = assert_problem(resp, StatusCode::CONFLICT, "programme_running").await;
+    assert_eq!(
+        problem["existing"],
+        format!("/api/v1/ipzs/{}", first["id"].as_str().unwrap())
+    );
 }

@@ -492,7 +492,7 @@ async fn overdue_opinions_are_flagged_and_filterable() {
 }
 
 #[tokio::test]
-async fn applications_are_refused_for_income_missing_consent_unknown_persons_and_non_cis_targets() {
+async fn applications_are_refused_for_missing_consent_unknown_persons_and_non_cis_targets() {
     let app = spawn_app().await;
     let ngo = app.token("ngo-staff").await;
     let person = app
@@ -514,11 +514,6 @@ async fn applications_are_refused_for_income_missing_consent_unknown_persons_and
         b
     };
     let cases = [
-        (
-            with(json!({"declared_incomes": ["unemployment_benefit"]})),
-            "declared_incomes",
-            "income_excludes_participation",
-        ),
         (
             with(json!({"consent": {"given": false, "given_on": today(), "given_by": "person"}})),
             "consent.given",
@@ -590,4 +585,157 @@ async fn the_feed_never_repeats_or_skips_events_for_a_cursor() {
         .call(Method::GET, "/api/v1/events?after=bogus", &token, None)
         .await;
     assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+}
+
+#[tokio::test]
+async fn declared_benefits_are_recorded_and_mopr_refuses_on_them() {
+    let app = spawn_app().await;
+    let ngo = app.token("ngo-staff").await;
+    let person = app
+        .create_person("ngo-staff", &json!({"first_name": "E", "last_name": "F", "birth_date": "1960-01-01", "sex": "female"}))
+        .await;
+    let cis = app.institution_id("CIS").await;
+    let body = json!({"person_id": person["id"], "target_cis_id": cis,
+        "eligibility_categories": ["alcohol_dependent", "alcohol_dependent", "disabled"],
+        "justification": "x", "received_on": today(),
+        "consent": {"given": true, "given_on": today(), "given_by": "person"},
+        "declared_benefits": ["retirement_pension"]});
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/referral-applications",
+            &ngo,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let application = json(resp).await;
+    assert_eq!(
+        application["declared_benefits"],
+        json!(["retirement_pension"])
+    );
+    assert_eq!(
+        application["eligibility_categories"],
+        json!(["alcohol_dependent", "disabled"])
+    );
+    let opinion = app.opine(&application).await;
+    let version = opinion["application_version"].as_i64().unwrap();
+    let id = application["id"].as_str().unwrap();
+    let refer = json!({"application_id": id, "decision": "referred"});
+    let resp = app
+        .transition(
+            "mopr-director",
+            "/api/v1/referrals",
+            version,
+            Some(&refer),
+            409,
+        )
+        .await;
+    assert_eq!(resp["code"], "benefit_excludes_participation");
+    let grounded_referral =
+        json!({"application_id": id, "decision": "referred", "refusal_ground": "other"});
+    app.transition(
+        "mopr-director",
+        "/api/v1/referrals",
+        version,
+        Some(&grounded_referral),
+        422,
+    )
+    .await;
+    let refuse = json!({"application_id": id, "decision": "refused",
+        "reasons": "Osoba ma prawo do emerytury (art. 1 ust. 3 pkt 7).", "refusal_ground": "benefit_entitlement"});
+    let refused = app
+        .transition(
+            "mopr-director",
+            "/api/v1/referrals",
+            version,
+            Some(&refuse),
+            201,
+        )
+        .await;
+    assert_eq!(refused["refusal_ground"], "benefit_entitlement");
+
+    // The NGO's inbox event links to something it may read: the application, not the referral document.
+    let (events, _) = app.feed("ngo-staff", None).await;
+    let event = events
+        .iter()
+        .find(|e| e["type"] == "referral.refused")
+        .expect("the NGO learns the outcome");
+    let link = event["link"].as_str().unwrap();
+    assert_eq!(link, format!("/api/v1/referral-applications/{id}"));
+    let got = json(app.call(Method::GET, link, &ngo, None).await).await;
+    assert_eq!(got["status"], "refused");
+    // The CIS's event still links to the referral, which it may read.
+    let (cis_events, _) = app.feed("cis-staff", None).await;
+    let cis_event = cis_events
+        .iter()
+        .find(|e| e["type"] == "referral.refused")
+        .unwrap();
+    let cis = app.token("cis-staff").await;
+    let resp = app
+        .call(Method::GET, cis_event["link"].as_str().unwrap(), &cis, None)
+        .await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn a_second_open_application_for_the_same_person_and_cis_is_409_with_a_link() {
+    let app = spawn_app().await;
+    let first = app
+        .file_application("ngo-staff", "ngo-staff", today())
+        .await;
+    let person_id = first["person_id"].as_str().unwrap();
+    let cis = app.institution_id("CIS").await;
+    let body = json!({"person_id": person_id, "target_cis_id": cis, "eligibility_categories": ["disabled"],
+        "justification": "x", "received_on": today(),
+        "consent": {"given": true, "given_on": today(), "given_by": "person"}});
+    let link = format!(
+        "/api/v1/referral-applications/{}",
+        first["id"].as_str().unwrap()
+    );
+    for (user, extra, sees) in [
+        ("ngo-staff", json!({}), true),
+        ("mopr-staff", json!({"applicant_kind": "self"}), true),
+    ] {
+        let mut b = body.clone();
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        let token = app.token(user).await;
+        let resp = app
+            .call(
+                Method::POST,
+                "/api/v1/referral-applications",
+                &token,
+                Some(&b),
+            )
+            .await;
+        let problem = assert_problem(resp, StatusCode::CONFLICT, "application_exists").await;
+        assert_eq!(
+            problem["existing"] == json!(link),
+            sees,
+            "{user}: {problem}"
+        );
+    }
+    // Once the first is withdrawn, a new application may be filed.
+    let ngo = app.token("ngo-staff").await;
+    let resp = app
+        .call_if_match(
+            Method::POST,
+            &format!("{link}/withdraw"),
+            &ngo,
+            &format!("\"{}\"", first["version"]),
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/referral-applications",
+            &ngo,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
 }
