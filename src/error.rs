@@ -134,6 +134,15 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// 409 for a transition the procedure does not allow (no link to another record).
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+            existing: None,
+        }
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError::Internal(cause.to_string())
     }

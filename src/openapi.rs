@@ -138,8 +138,14 @@ problem_responses! {
     InternalError => "An unexpected failure. The body says nothing about it; quote `X-Request-Id` when reporting it (`internal_error`).";
 }
 
-/// Declares what every operation can answer besides its own responses: an unexpected failure (500). Done here
-/// once rather than on each handler, so that no operation can forget it.
+/// The responses an operation answers because of what it is, added here once instead of on each handler, so that
+/// no operation can forget one (a test checks them on the committed spec):
+///
+/// * every operation: 500;
+/// * an operation that needs a bearer token: 401, 403 and 503 (its unit of work needs the database);
+/// * an operation with a body: 413; with a JSON body also 400 (malformed JSON), 415 and 422 (the token endpoint's
+///   form body answers a wrong content type with RFC 6749's 400 instead);
+/// * an operation that takes `If-Match`: 400 (a value that is no ETag), 412 and 428.
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     for item in api.paths.paths.values_mut() {
         for op in [
@@ -152,21 +158,51 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
-            op.responses
-                .responses
-                .entry("500".to_owned())
-                .or_insert_with(|| Ref::new("#/components/responses/InternalError").into());
-            // Every operation taking If-Match answers 400 to a value that is no ETag.
+            let authenticated = op
+                .security
+                .iter()
+                .flatten()
+                .any(|requirement| requirement != &Default::default());
+            let body_types: Vec<&str> = match &op.request_body {
+                Some(RefOr::T(body)) => body.content.keys().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let json_body = body_types.contains(&"application/json");
             let takes_if_match = op
                 .parameters
                 .iter()
                 .flatten()
                 .any(|p| matches!(p, RefOr::T(p) if p.name.eq_ignore_ascii_case("if-match")));
+            let mut shared = vec![("500", "InternalError")];
+            if authenticated {
+                shared.extend([
+                    ("401", "Unauthorized"),
+                    ("403", "Forbidden"),
+                    ("503", "ServiceUnavailable"),
+                ]);
+            }
+            if !body_types.is_empty() {
+                shared.push(("413", "PayloadTooLarge"));
+            }
+            if json_body {
+                shared.extend([
+                    ("400", "BadRequest"),
+                    ("415", "UnsupportedMediaType"),
+                    ("422", "UnprocessableContent"),
+                ]);
+            }
             if takes_if_match {
+                shared.extend([
+                    ("400", "BadRequest"),
+                    ("412", "PreconditionFailed"),
+                    ("428", "PreconditionRequired"),
+                ]);
+            }
+            for (status, name) in shared {
                 op.responses
                     .responses
-                    .entry("400".to_owned())
-                    .or_insert_with(|| Ref::new("#/components/responses/BadRequest").into());
+                    .entry(status.to_owned())
+                    .or_insert_with(|| Ref::from_response_name(name).into());
             }
         }
     }

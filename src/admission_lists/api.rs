@@ -49,14 +49,7 @@ pub struct AdmissionList {
     request_body = NewAdmissionList,
     responses(
         (status = 201, description = "Sent to MOPR.", body = AdmissionList),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/admission-lists")]
@@ -165,10 +158,7 @@ pub async fn send_admission_list(
     params(("id" = String, Path, description = "The admission list's id.")),
     responses(
         (status = 200, description = "The list.", body = AdmissionList),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/admission-lists/{id}")]

@@ -82,10 +82,7 @@ pub struct AuditQuery {
     responses(
         (status = 200, description = "One page of audit events, newest first.", body = Page<AuditEvent>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/audit-events")]

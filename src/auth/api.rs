@@ -131,7 +131,6 @@ enum Outcome {
             example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer", "expires_in": 900})),
         (status = 400, description = "A field is missing, the grant type is unsupported, or the credentials are wrong (`invalid_grant`).", body = OAuthError),
         (status = 401, description = "The API client's credentials are wrong (`invalid_client`).", body = OAuthError),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 429, response = crate::openapi::TooManyRequests),
         (status = 503, response = crate::openapi::ServiceUnavailable),
     )
@@ -296,8 +295,6 @@ pub struct Me {
     responses(
         (status = 200, description = "The caller's identity.", body = Me,
             example = json!({"id": "0193…", "principal_type": "user", "institution_id": "0193…", "institution_kind": "MOPR", "role": "social_worker"})),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/me")]

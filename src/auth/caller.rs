@@ -38,6 +38,14 @@ impl Caller {
     pub fn belongs_to(&self, institution_id: &str) -> bool {
         self.institution_id.as_deref() == Some(institution_id)
     }
+
+    /// The caller's institution. Casework handlers call it after the policy, which admits only callers that
+    /// belong to one, so a missing institution here is a bug (500), never the client's doing.
+    pub fn institution(&self) -> Result<String, ApiError> {
+        self.institution_id
+            .clone()
+            .ok_or_else(|| ApiError::internal("caller without institution"))
+    }
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {

@@ -37,10 +37,7 @@ pub struct DeadlineQuery {
     responses(
         (status = 200, description = "One page of deadlines, soonest first.", body = Page<Deadline>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/deadlines")]
@@ -53,10 +50,7 @@ pub async fn list_deadlines(
     policy::person_scope(&caller)?;
     let page = page.resolve()?;
     let today = state.clock.today();
-    let inst = caller
-        .institution_id
-        .clone()
-        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let inst = caller.institution()?;
     let kind = caller.kind;
     let q = query.into_inner();
     let mut all: Vec<Deadline> = db::run(&state.pool, move |conn| {

@@ -64,10 +64,7 @@ pub struct EventQuery {
     responses(
         (status = 200, description = "Events after the cursor, oldest first.", body = EventFeed),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/events")]

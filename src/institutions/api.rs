@@ -31,9 +31,7 @@ pub struct InstitutionQuery {
     responses(
         (status = 200, description = "One page of institutions.", body = Page<Institution>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/institutions")]
@@ -59,9 +57,7 @@ pub async fn list_institutions(
     params(("id" = String, Path, description = "The institution's id.")),
     responses(
         (status = 200, description = "The institution.", body = Institution),
-        (status = 401, response = crate::openapi::Unauthorized),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/institutions/{id}")]
@@ -88,14 +84,7 @@ pub async fn get_institution(
     request_body = NewInstitution,
     responses(
         (status = 201, description = "Registered; `Location` names the new record.", body = Institution),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/institutions")]

@@ -24,14 +24,6 @@ fn respond(status: actix_web::http::StatusCode, view: Ipzs) -> HttpResponse {
     crate::http::record_response(status, view.version, "/api/v1/ipzs", &view.id, &view)
 }
 
-fn conflict(code: &'static str, detail: &str) -> ApiError {
-    ApiError::Conflict {
-        code,
-        detail: detail.to_owned(),
-        existing: None,
-    }
-}
-
 /// What a transition produces: the next state and, optionally, an event for the other institution.
 pub(crate) struct Change {
     pub next: IpzsRow,
@@ -98,14 +90,7 @@ pub(crate) async fn transition(
     request_body = NewIpzs,
     responses(
         (status = 201, description = "Signed; `ETag` carries the version.", body = Ipzs),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/ipzs")]
@@ -139,7 +124,7 @@ pub async fn create_ipzs(
                 return Err(unknown());
             }
             if Decision::parse(&referral.decision) != Some(Decision::Referred) {
-                return Err(conflict(
+                return Err(ApiError::conflict(
                     "referral_refused",
                     "the referral was refused; no IPZS can follow",
                 ));
@@ -239,10 +224,7 @@ pub struct IpzsQuery {
     responses(
         (status = 200, description = "One page of IPZS.", body = Page<Ipzs>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/ipzs")]
@@ -256,10 +238,7 @@ pub async fn list_ipzs(
     let page = page.resolve()?;
     let limit = page.limit;
     let today = state.clock.today();
-    let inst = caller
-        .institution_id
-        .clone()
-        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let inst = caller.institution()?;
     let q = query.into_inner();
     let result = db::run(&state.pool, move |conn| {
         let mut rows = store::list(
@@ -302,10 +281,7 @@ pub async fn list_ipzs(
     params(("id" = String, Path, description = "The IPZS's id.")),
     responses(
         (status = 200, description = "The IPZS; `ETag` carries the version.", body = Ipzs),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/ipzs/{id}")]
@@ -358,15 +334,8 @@ pub struct TerminationRequest {
     request_body = TerminationRequest,
     responses(
         (status = 200, description = "Terminated.", body = Ipzs),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/ipzs/{id}/terminate")]
@@ -438,13 +407,8 @@ pub async fn terminate_ipzs(
     ),
     responses(
         (status = 200, description = "MOPR is informed.", body = Ipzs),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/ipzs/{id}/termination-notice")]
@@ -464,13 +428,16 @@ pub async fn send_termination_notice(
         "termination_notice",
         |_, _, mut row, today| {
             if row.status()? != IpzsStatus::Terminated {
-                return Err(conflict(
+                return Err(ApiError::conflict(
                     "not_terminated",
                     "only a terminated IPZS is notified",
                 ));
             }
             if row.mopr_informed_on.is_some() {
-                return Err(conflict("already_informed", "MOPR was already informed"));
+                return Err(ApiError::conflict(
+                    "already_informed",
+                    "MOPR was already informed",
+                ));
             }
             row.mopr_informed_on = Some(today);
             Ok(Change {
@@ -496,13 +463,8 @@ pub async fn send_termination_notice(
     ),
     responses(
         (status = 200, description = "Completed.", body = Ipzs),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/ipzs/{id}/complete")]
@@ -563,14 +525,7 @@ pub struct InsuranceRecord {
     request_body = InsuranceRecord,
     responses(
         (status = 200, description = "Recorded.", body = Ipzs),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/ipzs/{id}/insurance")]
@@ -663,15 +618,8 @@ pub struct NonQualificationLetter {
     request_body = NonQualificationLetter,
     responses(
         (status = 200, description = "Recorded; MOPR has its copy.", body = Ipzs),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/ipzs/{id}/non-qualification-letter")]

@@ -189,14 +189,6 @@ impl Schedule {
     }
 }
 
-fn conflict(code: &'static str, detail: String) -> ApiError {
-    ApiError::Conflict {
-        code,
-        detail,
-        existing: None,
-    }
-}
-
 /// A qualification request is accepted from the first day of the trial month's last week, during the trial only.
 /// A request after the trial month has ended is accepted too (refusing it would leave no way to qualify the
 /// participant at all) and counts as late: see [`request_late`].
@@ -206,14 +198,14 @@ pub fn check_qualification_request(
     today: NaiveDate,
 ) -> Result<(), ApiError> {
     if status != IpzsStatus::Trial {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "not_in_trial",
-            "qualification is asked for during the trial month only".into(),
+            "qualification is asked for during the trial month only",
         ));
     }
     let (from, to) = schedule.qualification_window();
     if today < from {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "qualification_request_too_early",
             format!("ask in the last week of the trial month: from {from} to {to}"),
         ));
@@ -249,21 +241,21 @@ pub fn check_non_qualification_letter(
     today: NaiveDate,
 ) -> Result<(FailedTrial, NaiveDate), ApiError> {
     if letter_already_sent {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "letter_already_sent",
-            "the letter is already recorded".into(),
+            "the letter is already recorded",
         ));
     }
     let failed = match (status, decided_on) {
         (IpzsStatus::NotQualified, Some(decided_on)) => FailedTrial::DecidedByMopr { decided_on },
         (IpzsStatus::Trial, _) if pending_request => {
-            return Err(conflict(
+            return Err(ApiError::conflict(
                 "qualification_pending",
-                "the CIS asked MOPR to qualify this participant; wait for MOPR's decision".into(),
+                "the CIS asked MOPR to qualify this participant; wait for MOPR's decision",
             ));
         }
         (IpzsStatus::Trial, _) if today <= schedule.trial_ends_on => {
-            return Err(conflict(
+            return Err(ApiError::conflict(
                 "trial_not_over",
                 format!(
                     "the trial month ends on {}; the letter is sent after it",
@@ -273,11 +265,10 @@ pub fn check_non_qualification_letter(
         }
         (IpzsStatus::Trial, _) => FailedTrial::ConcludedByCis,
         _ => {
-            return Err(conflict(
+            return Err(ApiError::conflict(
                 "not_qualified_required",
                 "the letter follows a failed trial month (an IPZS in `trial` after the trial month, or \
-                 `not_qualified` by MOPR)"
-                    .into(),
+                 `not_qualified` by MOPR)",
             ));
         }
     };
@@ -318,7 +309,7 @@ pub fn check_termination(
     today: NaiveDate,
 ) -> Result<NaiveDate, ApiError> {
     if !matches!(status, IpzsStatus::Trial | IpzsStatus::Active) {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "ipzs_not_running",
             format!("an IPZS that is {} cannot be terminated", status.as_str()),
         ));
@@ -331,9 +322,9 @@ pub fn check_termination(
         ));
     }
     if terminated_on >= planned_end_on {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "not_early",
-            "on or after the planned end the IPZS is completed, not terminated".into(),
+            "on or after the planned end the IPZS is completed, not terminated",
         ));
     }
     Ok(calendar::add_working_days(terminated_on, 5))
@@ -346,13 +337,13 @@ pub fn check_completion(
     today: NaiveDate,
 ) -> Result<(), ApiError> {
     if status != IpzsStatus::Active {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "ipzs_not_active",
             format!("an IPZS that is {} cannot be completed", status.as_str()),
         ));
     }
     if today < planned_end_on {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "planned_end_not_reached",
             format!("the planned end is {planned_end_on}; end it earlier by terminating it"),
         ));

@@ -95,17 +95,8 @@ fn to_view(o: OpinionRow, app: &ApplicationRow) -> Result<Opinion, ApiError> {
     request_body = NewOpinion,
     responses(
         (status = 201, description = "Issued and forwarded to the CIS.", body = Opinion),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/opinions")]
@@ -201,10 +192,7 @@ fn load(
     params(("id" = String, Path, description = "The opinion's id.")),
     responses(
         (status = 200, description = "The opinion.", body = Opinion),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/opinions/{id}")]

@@ -15,10 +15,6 @@ use crate::error::ApiError;
 use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams, take_page};
 
-fn today() -> NaiveDate {
-    db::now().date()
-}
-
 /// 409 for a PESEL already in the registry; links the existing record only when the caller may see it.
 fn duplicate_pesel(
     conn: &mut DbConnection,
@@ -73,14 +69,7 @@ fn with_etag(
     request_body = NewPerson,
     responses(
         (status = 201, description = "Registered; `Location` names the record and `ETag` carries its version.", body = Person),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/persons")]
@@ -91,7 +80,7 @@ pub async fn create_person(
 ) -> Result<HttpResponse, ApiError> {
     policy::may_register_person(&caller)?;
     let scope = policy::person_scope(&caller)?;
-    let valid = body.validate(today())?;
+    let valid = body.validate(state.clock.today())?;
     let institution = caller
         .institution_id
         .clone()
@@ -152,10 +141,7 @@ pub struct PersonQuery {
     responses(
         (status = 200, description = "One page of persons, by last name.", body = Page<Person>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/persons")]
@@ -230,10 +216,7 @@ pub async fn list_persons(
     params(("id" = String, Path, description = "The person's id.")),
     responses(
         (status = 200, description = "The person; `ETag` carries the version.", body = Person),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/persons/{id}")]
@@ -275,17 +258,8 @@ pub async fn get_person(
     request_body = PersonPatch,
     responses(
         (status = 200, description = "Updated; `ETag` carries the new version.", body = Person),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[patch("/persons/{id}")]
@@ -300,6 +274,7 @@ pub async fn update_person(
     let expected = if_match.required()?;
     let id = id.into_inner();
     let patch = body.into_inner();
+    let today = state.clock.today();
     let row = db::run(&state.pool, move |conn| {
         db::write_tx(conn, |conn| {
             let current = store::get_visible(conn, &scope, &id)?
@@ -308,7 +283,7 @@ pub async fn update_person(
             if current.version != expected {
                 return Err(stale("person"));
             }
-            let (next, changed) = patch.apply(&current.valid()?, today())?;
+            let (next, changed) = patch.apply(&current.valid()?, today)?;
             if changed.is_empty() {
                 return Ok(current);
             }
@@ -347,11 +322,8 @@ pub async fn update_person(
     responses(
         (status = 200, description = "One page of changes, oldest first.", body = Page<PersonChange>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/persons/{id}/changes")]

@@ -45,16 +45,8 @@ pub struct NewQualificationRequest {
     request_body = NewQualificationRequest,
     responses(
         (status = 201, description = "Requested; `ETag` carries the qualification's version.", body = Qualification),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/qualifications")]
@@ -149,15 +141,8 @@ pub struct QualificationDecisionBody {
     request_body = QualificationDecisionBody,
     responses(
         (status = 200, description = "Decided.", body = Qualification),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/qualifications/{id}/decision")]
@@ -247,10 +232,7 @@ pub async fn decide_qualification(
     params(("id" = String, Path, description = "The qualification's id.")),
     responses(
         (status = 200, description = "The qualification; `ETag` carries its version.", body = Qualification),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/qualifications/{id}")]

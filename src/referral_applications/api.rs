@@ -37,10 +37,7 @@ fn resolve_mopr(
     named: Option<&str>,
 ) -> Result<String, ApiError> {
     if caller.is_kind(InstitutionKind::Mopr) {
-        return caller
-            .institution_id
-            .clone()
-            .ok_or_else(|| ApiError::internal("caller without institution"));
+        return caller.institution();
     }
     let unknown = || ApiError::field("mopr_id", "not_a_mopr", "mopr_id must name a MOPR");
     if let Some(id) = named {
@@ -96,14 +93,7 @@ pub(crate) fn load_visible(
     request_body = NewReferralApplication,
     responses(
         (status = 201, description = "Filed; `Location` names it, `ETag` carries its version.", body = ReferralApplication),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/referral-applications")]
@@ -116,10 +106,7 @@ pub async fn create_referral_application(
     let today = state.clock.today();
     let new = body.into_inner();
     let checked = new.check(filer_kind, today)?;
-    let filer = caller
-        .institution_id
-        .clone()
-        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let filer = caller.institution()?;
     let view = db::run(&state.pool, move |conn| {
         let scope = policy::person_scope(&caller)?;
         if !persons::store::is_visible(conn, &scope, &new.person_id)?
@@ -227,10 +214,7 @@ pub struct ApplicationQuery {
     responses(
         (status = 200, description = "One page of applications.", body = Page<ReferralApplication>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/referral-applications")]
@@ -251,10 +235,7 @@ pub async fn list_referral_applications(
         opinion_due_before: q.opinion_overdue.filter(|o| *o).map(|_| today),
     };
     let limit = page.limit;
-    let inst = caller
-        .institution_id
-        .clone()
-        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let inst = caller.institution()?;
     let page = db::run(&state.pool, move |conn| {
         let mut rows = store::list(conn, &inst, &filter, &page)?;
         let next = crate::pagination::take_page(&mut rows, limit, |r| r.id.clone());
@@ -291,10 +272,7 @@ pub async fn list_referral_applications(
     params(("id" = String, Path, description = "The application's id.")),
     responses(
         (status = 200, description = "The application; `ETag` carries its version.", body = ReferralApplication),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/referral-applications/{id}")]
@@ -337,13 +315,8 @@ pub async fn get_referral_application(
     ),
     responses(
         (status = 200, description = "Withdrawn.", body = ReferralApplication),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/referral-applications/{id}/withdraw")]

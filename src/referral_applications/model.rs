@@ -224,25 +224,17 @@ impl ApplicationStatus {
     }
 }
 
-fn conflict(code: &'static str, detail: &str) -> ApiError {
-    ApiError::Conflict {
-        code,
-        detail: detail.to_owned(),
-        existing: None,
-    }
-}
-
 /// Whether the social worker's opinion may be issued now.
 pub fn check_opinion_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
     match status {
         ApplicationStatus::Submitted => Ok(()),
-        ApplicationStatus::Withdrawn => Err(conflict(
+        ApplicationStatus::Withdrawn => Err(ApiError::conflict(
             "application_withdrawn",
             "the application was withdrawn",
         )),
         ApplicationStatus::OpinionIssued
         | ApplicationStatus::Referred
-        | ApplicationStatus::Refused => Err(conflict(
+        | ApplicationStatus::Refused => Err(ApiError::conflict(
             "opinion_already_issued",
             "this application already has its opinion; there is one opinion per application",
         )),
@@ -253,15 +245,15 @@ pub fn check_opinion_allowed(status: ApplicationStatus) -> Result<(), ApiError> 
 pub fn check_decision_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
     match status {
         ApplicationStatus::OpinionIssued => Ok(()),
-        ApplicationStatus::Submitted => Err(conflict(
+        ApplicationStatus::Submitted => Err(ApiError::conflict(
             "opinion_required",
             "a referral needs the social worker's opinion first",
         )),
-        ApplicationStatus::Withdrawn => Err(conflict(
+        ApplicationStatus::Withdrawn => Err(ApiError::conflict(
             "application_withdrawn",
             "the application was withdrawn",
         )),
-        ApplicationStatus::Referred | ApplicationStatus::Refused => Err(conflict(
+        ApplicationStatus::Referred | ApplicationStatus::Refused => Err(ApiError::conflict(
             "already_decided",
             "MOPR has already decided on this application",
         )),
@@ -272,11 +264,11 @@ pub fn check_decision_allowed(status: ApplicationStatus) -> Result<(), ApiError>
 pub fn check_withdrawal_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
     match status {
         ApplicationStatus::Submitted | ApplicationStatus::OpinionIssued => Ok(()),
-        ApplicationStatus::Withdrawn => Err(conflict(
+        ApplicationStatus::Withdrawn => Err(ApiError::conflict(
             "already_withdrawn",
             "the application is already withdrawn",
         )),
-        ApplicationStatus::Referred | ApplicationStatus::Refused => Err(conflict(
+        ApplicationStatus::Referred | ApplicationStatus::Refused => Err(ApiError::conflict(
             "already_decided",
             "MOPR has already decided; a decided application cannot be withdrawn",
         )),
@@ -667,7 +659,7 @@ pub fn check_referral_allowed(
     declared: &[ExcludingBenefit],
 ) -> Result<(), ApiError> {
     if decision == Decision::Referred && !declared.is_empty() {
-        return Err(conflict(
+        return Err(ApiError::conflict(
             "benefit_excludes_participation",
             "the application declares a benefit of art. 1 ust. 3 that excludes participation; refuse it with \
              refusal_ground `benefit_entitlement`",

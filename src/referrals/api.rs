@@ -105,17 +105,8 @@ fn opinion_id_of(conn: &mut DbConnection, application_id: &str) -> Result<String
     request_body = NewReferral,
     responses(
         (status = 201, description = "Decided and forwarded.", body = Referral),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/referrals")]
@@ -227,10 +218,7 @@ pub async fn issue_referral(
     params(("id" = String, Path, description = "The referral's id.")),
     responses(
         (status = 200, description = "The referral.", body = Referral),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/referrals/{id}")]
@@ -284,10 +272,7 @@ pub struct ReferralQuery {
     responses(
         (status = 200, description = "One page of referrals.", body = Page<Referral>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/referrals")]
@@ -305,10 +290,7 @@ pub async fn list_referrals(
     }
     let page = page.resolve()?;
     let limit = page.limit;
-    let inst = caller
-        .institution_id
-        .clone()
-        .ok_or_else(|| ApiError::internal("caller without institution"))?;
+    let inst = caller.institution()?;
     let q = query.into_inner();
     let result = db::run(&state.pool, move |conn| {
         let mut sel = referrals::table

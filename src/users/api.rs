@@ -88,10 +88,7 @@ pub struct UserQuery {
     responses(
         (status = 200, description = "One page of accounts.", body = Page<User>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/users")]
@@ -130,14 +127,7 @@ pub async fn list_users(
     request_body = NewUser,
     responses(
         (status = 201, description = "Created; `Location` names it and `ETag` carries its version.", body = User),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/users")]
@@ -188,10 +178,7 @@ pub async fn create_user(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 200, description = "The account; `ETag` carries its version.", body = User),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/users/{id}")]
@@ -255,13 +242,8 @@ async fn change_user(
     ),
     responses(
         (status = 200, description = "Deactivated.", body = User),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
         (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/users/{id}/deactivate")]
@@ -307,12 +289,7 @@ pub async fn deactivate_user(
     ),
     responses(
         (status = 200, description = "Active again.", body = User),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/users/{id}/activate")]
@@ -347,15 +324,7 @@ pub async fn activate_user(
     request_body = PasswordReset,
     responses(
         (status = 200, description = "The password is changed.", body = User),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/users/{id}/password")]

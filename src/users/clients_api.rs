@@ -38,10 +38,7 @@ pub struct ApiClientQuery {
     responses(
         (status = 200, description = "One page of API clients.", body = Page<ApiClient>),
         (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/api-clients")]
@@ -74,13 +71,6 @@ pub async fn list_api_clients(
     request_body = NewApiClient,
     responses(
         (status = 201, description = "Created; the body holds the only copy of the secret.", body = CreatedApiClient),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/api-clients")]
@@ -155,10 +145,7 @@ pub async fn create_api_client(
     params(("id" = String, Path, description = "The API client's id (not its client_id).")),
     responses(
         (status = 200, description = "The API client; `ETag` carries its version.", body = ApiClient),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[get("/api-clients/{id}")]
@@ -192,12 +179,7 @@ pub async fn get_api_client(
     ),
     responses(
         (status = 200, description = "Deactivated.", body = ApiClient),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 428, response = crate::openapi::PreconditionRequired),
-        (status = 503, response = crate::openapi::ServiceUnavailable),
     )
 )]
 #[post("/api-clients/{id}/deactivate")]

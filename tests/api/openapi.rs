@@ -48,3 +48,88 @@ fn spec_declares_the_bearer_scheme_and_openapi_3_1() {
             .contains("problem+json")
     );
 }
+
+/// Every operation of the committed spec, as (method, path, operation).
+fn operations(spec: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            out.push((method.clone(), path.clone(), op.clone()));
+        }
+    }
+    out
+}
+
+fn committed() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap()
+}
+
+#[test]
+fn every_operation_declares_the_responses_its_kind_shares() {
+    let spec = committed();
+    for (method, path, op) in operations(&spec) {
+        let declared = |status: &str| op["responses"].get(status).is_some();
+        let mut needed = vec!["500"];
+        let authenticated = op["security"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|r| r.get("bearer_jwt").is_some()));
+        if authenticated {
+            needed.extend(["401", "403", "503"]);
+        }
+        let content = &op["requestBody"]["content"];
+        if content.is_object() {
+            needed.push("413");
+        }
+        if content.get("application/json").is_some() {
+            needed.extend(["400", "415", "422"]);
+        }
+        let takes_if_match = op["parameters"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+        if takes_if_match {
+            needed.extend(["400", "412", "428"]);
+        }
+        for status in needed {
+            assert!(
+                declared(status),
+                "{method} {path} does not declare {status}"
+            );
+        }
+    }
+}
+
+/// utoipa names a schema after its type, so two types of one name silently share one schema: a request would
+/// point at a response type (it happened with `Termination`). Request bodies are closed (`deny_unknown_fields`)
+/// and response bodies are not, so a clash shows as an open request schema or a schema used both ways.
+#[test]
+fn request_and_response_schemas_never_share_a_name() {
+    let spec = committed();
+    let name_of = |v: &serde_json::Value| {
+        v["$ref"]
+            .as_str()
+            .map(|r| r.trim_start_matches("#/components/schemas/").to_owned())
+    };
+    let mut requests = std::collections::BTreeSet::new();
+    let mut responses = std::collections::BTreeSet::new();
+    for (method, path, op) in operations(&spec) {
+        if let Some(name) = name_of(&op["requestBody"]["content"]["application/json"]["schema"]) {
+            let schema = &spec["components"]["schemas"][&name];
+            assert_eq!(
+                schema["additionalProperties"],
+                serde_json::json!(false),
+                "{method} {path}: request schema {name} accepts unknown fields; is it a response type of the same name?"
+            );
+            requests.insert(name);
+        }
+        for (_, response) in op["responses"].as_object().unwrap() {
+            if let Some(name) = name_of(&response["content"]["application/json"]["schema"]) {
+                responses.insert(name);
+            }
+        }
+    }
+    let both: Vec<_> = requests.intersection(&responses).collect();
+    assert!(
+        both.is_empty(),
+        "schemas used as request and response: {both:?}"
+    );
+}
