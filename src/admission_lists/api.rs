@@ -1,40 +1,16 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+
+use super::model::{AdmissionList, AdmissionListRow, NewAdmissionList};
+use super::store;
 
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, policy};
 use crate::db;
-use crate::db::schema::{admission_lists, ipzs};
 use crate::error::{ApiError, FieldError};
 use crate::events::{self, EventType};
 use crate::ipzs::store as ipzs_store;
-
-/// Sends MOPR the list of persons admitted.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"ipzs_ids": ["0193…"]}))]
-pub struct NewAdmissionList {
-    /// The IPZS of the persons admitted: signed by your CIS, not yet reported, with one MOPR.
-    #[schema(min_items = 1, max_items = 200)]
-    pub ipzs_ids: Vec<String>,
-}
-
-/// A list of persons admitted, as sent to MOPR.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct AdmissionList {
-    pub id: String,
-    pub cis_id: String,
-    pub mopr_id: String,
-    pub sent_at: DateTime<Utc>,
-    /// The CIS director who sent it.
-    pub sent_by: String,
-    pub ipzs_ids: Vec<String>,
-}
 
 /// Send an admission list.
 ///
@@ -99,23 +75,15 @@ pub async fn send_admission_list(
                 ));
             }
             let now = db::now();
-            let list = AdmissionList {
+            let stored = AdmissionListRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 cis_id: rows[0].cis_id.clone(),
                 mopr_id: mopr_id.clone(),
-                sent_at: now.and_utc(),
+                sent_at: now,
                 sent_by: caller.id.clone(),
-                ipzs_ids: ids.clone(),
             };
-            diesel::insert_into(admission_lists::table)
-                .values((
-                    admission_lists::id.eq(&list.id),
-                    admission_lists::cis_id.eq(&list.cis_id),
-                    admission_lists::mopr_id.eq(&list.mopr_id),
-                    admission_lists::sent_at.eq(now),
-                    admission_lists::sent_by.eq(&list.sent_by),
-                ))
-                .execute(conn)?;
+            store::insert(conn, &stored)?;
+            let list = stored.into_view(ids.clone());
             for mut row in rows {
                 let before = row.version;
                 row.admission_list_id = Some(list.id.clone());
@@ -171,41 +139,19 @@ pub async fn get_admission_list(
     let id = id.into_inner();
     let list = db::run(&state.pool, move |conn| {
         let hidden = || ApiError::not_found("admission list");
-        let (lid, cis_id, mopr_id, sent_at, sent_by) = admission_lists::table
-            .find(&id)
-            .select((
-                admission_lists::id,
-                admission_lists::cis_id,
-                admission_lists::mopr_id,
-                admission_lists::sent_at,
-                admission_lists::sent_by,
-            ))
-            .first::<(String, String, String, chrono::NaiveDateTime, String)>(conn)
-            .optional()?
-            .ok_or_else(hidden)?;
-        if !policy::sees_ipzs(&caller, &mopr_id, &cis_id) {
+        let stored = store::find(conn, &id)?.ok_or_else(hidden)?;
+        if !policy::sees_ipzs(&caller, &stored.mopr_id, &stored.cis_id) {
             return Err(hidden());
         }
-        let entries: Vec<(String, String)> = ipzs::table
-            .filter(ipzs::admission_list_id.eq(&lid))
-            .select((ipzs::id, ipzs::person_id))
-            .order(ipzs::id.asc())
-            .load(conn)?;
+        let entries = store::entries(conn, &stored.id)?;
         for (_, person) in &entries {
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Read, "admission_list", &lid).person(person),
+                Entry::new(Action::Read, "admission_list", &stored.id).person(person),
             )?;
         }
-        Ok(AdmissionList {
-            id: lid,
-            cis_id,
-            mopr_id,
-            sent_at: sent_at.and_utc(),
-            sent_by,
-            ipzs_ids: entries.into_iter().map(|(i, _)| i).collect(),
-        })
+        Ok(stored.into_view(entries.into_iter().map(|(i, _)| i).collect()))
     })
     .await?;
     Ok(HttpResponse::Ok().json(list))

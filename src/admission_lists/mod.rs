@@ -2,6 +2,8 @@
 //! MOPR the list of persons admitted.
 
 pub mod api;
+pub mod model;
+pub mod store;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(api::send_admission_list)

@@ -10,8 +10,9 @@ use crate::db;
 use crate::db::schema::{opinions, referral_applications};
 use crate::error::ApiError;
 use crate::ipzs::model::DeadlineStatus;
+use crate::opinions::model::OpinionRow;
 use crate::pagination::{Page, PageParams, take_page};
-use crate::referral_applications::model::{ApplicationRow, OpinionRow};
+use crate::referral_applications::model::ApplicationRow;
 
 /// Filters of the deadline view.
 #[derive(Debug, Deserialize, IntoParams)]

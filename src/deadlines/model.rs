@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 use crate::ipzs::model::{
     DeadlineStatus, IpzsRow, IpzsStatus, deadline_status, insurance_reporting_due_on,
 };
+use crate::opinions::model::OpinionRow;
 use crate::qualifications::model::QualificationRow;
-use crate::referral_applications::model::{ApplicationRow, ApplicationStatus, OpinionRow};
+use crate::referral_applications::model::{ApplicationRow, ApplicationStatus};
 
 /// The kinds of obligation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,13 +11,12 @@ use super::store;
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, policy};
-use crate::db::schema::referrals;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams, take_page};
-use crate::referral_applications::model::{Decision, ReferralRow};
+use crate::referrals::model::Decision;
 
 fn respond(status: actix_web::http::StatusCode, view: Ipzs) -> HttpResponse {
     crate::http::record_response(status, view.version, "/api/v1/ipzs", &view.id, &view)
@@ -112,12 +110,8 @@ pub async fn create_ipzs(
                     "no referral with this id is addressed to you",
                 )
             };
-            let referral: ReferralRow = referrals::table
-                .find(&new.referral_id)
-                .select(ReferralRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(unknown)?;
+            let referral =
+                crate::referrals::store::find(conn, &new.referral_id)?.ok_or_else(unknown)?;
             let app = crate::referral_applications::store::get(conn, &referral.application_id)?
                 .ok_or_else(unknown)?;
             if !caller.belongs_to(&app.target_cis_id) {

@@ -1,22 +1,21 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::model::{OpinionRow, Recommendation};
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, policy};
-use crate::db::schema::opinions;
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::http::{IfMatch, stale};
-use crate::referral_applications::api::load_visible;
 use crate::referral_applications::model::{
-    ApplicationRow, ApplicationStatus, OpinionRow, Recommendation, check_opinion_allowed,
+    ApplicationRow, ApplicationStatus, check_opinion_allowed,
 };
+use crate::referral_applications::store::load_visible;
 use crate::referral_applications::{store, view};
 
 /// Issues the social worker's opinion on an application.
@@ -132,9 +131,7 @@ pub async fn issue_opinion(
                 justification,
                 issued_at: db::now(),
             };
-            diesel::insert_into(opinions::table)
-                .values(&row)
-                .execute(conn)?;
+            super::store::insert(conn, &row)?;
             let app = store::set_status(
                 conn,
                 &app,
@@ -168,12 +165,7 @@ fn load(
     id: &str,
 ) -> Result<(OpinionRow, ApplicationRow), ApiError> {
     let hidden = || ApiError::not_found("opinion");
-    let o = opinions::table
-        .find(id)
-        .select(OpinionRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(hidden)?;
+    let o = super::store::find(conn, id)?.ok_or_else(hidden)?;
     let app = store::get(conn, &o.application_id)?.ok_or_else(hidden)?;
     if !policy::sees_opinion(caller, view::parties(&app)) {
         return Err(hidden());

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod model;
+pub mod store;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(api::issue_opinion).service(api::get_opinion);

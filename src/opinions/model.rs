@@ -1,8 +1,48 @@
 //! The rules of the social worker's opinion (opinia pracownika socjalnego).
 
-use chrono::{Months, NaiveDate};
+use chrono::{Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use crate::db::schema::opinions;
 use crate::error::{ApiError, FieldError};
+
+/// The social worker's recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Positive,
+    Negative,
+}
+
+impl Recommendation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Positive => "positive",
+            Self::Negative => "negative",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "positive" => Some(Self::Positive),
+            "negative" => Some(Self::Negative),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = opinions)]
+pub struct OpinionRow {
+    pub id: String,
+    pub application_id: String,
+    pub author_id: String,
+    pub family_interview_on: NaiveDate,
+    pub recommendation: String,
+    pub justification: String,
+    pub issued_at: NaiveDateTime,
+}
 
 /// A family interview is current for 6 months: the social-assistance rules require it to be updated at least that
 /// often (rozporządzenie w sprawie rodzinnego wywiadu środowiskowego, § 5).

@@ -63,17 +63,6 @@ fn resolve_mopr(
     }
 }
 
-/// Loads an application the caller may see, or 404.
-pub(crate) fn load_visible(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-) -> Result<ApplicationRow, ApiError> {
-    store::get(conn, id)?
-        .filter(|row| policy::sees_application(caller, view::parties(row)))
-        .ok_or_else(|| ApiError::not_found("referral application"))
-}
-
 /// File an application for referral to a CIS.
 ///
 /// *Wniosek o skierowanie do uczestnictwa w zajęciach prowadzonych przez CIS.* Filed by MOPR casework staff
@@ -285,7 +274,7 @@ pub async fn get_referral_application(
     let id = id.into_inner();
     let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
-        let row = load_visible(conn, &caller, &id)?;
+        let row = store::load_visible(conn, &caller, &id)?;
         audit::record(
             conn,
             &caller,
@@ -332,7 +321,7 @@ pub async fn withdraw_referral_application(
     let today = state.clock.today();
     let view = db::run(&state.pool, move |conn| {
         let row = db::write_tx(conn, |conn| {
-            let row = load_visible(conn, &caller, &id)?;
+            let row = store::load_visible(conn, &caller, &id)?;
             policy::may_withdraw_application(&caller, view::parties(&row))?;
             if row.version != expected {
                 return Err(stale("application"));

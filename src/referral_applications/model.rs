@@ -14,8 +14,9 @@ use utoipa::ToSchema;
 
 use crate::auth::InstitutionKind;
 use crate::calendar;
-use crate::db::schema::{opinions, referral_applications, referrals};
+use crate::db::schema::referral_applications;
 use crate::error::{ApiError, FieldError};
+use crate::referrals::model::Decision;
 
 /// Who applies (art. 12 ust. 2 ustawy o zatrudnieniu socjalnym).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -568,133 +569,10 @@ pub struct ReferralApplication {
     pub version: i32,
 }
 
-/// The social worker's recommendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Recommendation {
-    Positive,
-    Negative,
-}
-
-impl Recommendation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Positive => "positive",
-            Self::Negative => "negative",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "positive" => Some(Self::Positive),
-            "negative" => Some(Self::Negative),
-            _ => None,
-        }
-    }
-}
-
-/// MOPR's decision on an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Skierowanie: the person is referred to the CIS.
-    Referred,
-    /// The referral is refused, with reasons.
-    Refused,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Referred => "referred",
-            Self::Refused => "refused",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "referred" => Some(Self::Referred),
-            "refused" => Some(Self::Refused),
-            _ => None,
-        }
-    }
-}
-
-/// Why MOPR refuses a referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalGround {
-    /// The person is entitled to a benefit of art. 1 ust. 3 (unemployment benefit, pension, …).
-    BenefitEntitlement,
-    /// The person belongs to none of the groups the act applies to (art. 1 ust. 2).
-    NotInEligibleGroup,
-    /// The social worker's opinion is negative.
-    NegativeOpinion,
-    /// Another reason, given in `reasons`.
-    Other,
-}
-
-impl RefusalGround {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BenefitEntitlement => "benefit_entitlement",
-            Self::NotInEligibleGroup => "not_in_eligible_group",
-            Self::NegativeOpinion => "negative_opinion",
-            Self::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::BenefitEntitlement,
-            Self::NotInEligibleGroup,
-            Self::NegativeOpinion,
-            Self::Other,
-        ]
-        .into_iter()
-        .find(|g| g.as_str() == s)
-    }
-}
-
-/// Art. 1 ust. 3: a person entitled to one of the listed benefits cannot be referred; MOPR refuses instead.
-pub fn check_referral_allowed(
-    decision: Decision,
-    declared: &[ExcludingBenefit],
-) -> Result<(), ApiError> {
-    if decision == Decision::Referred && !declared.is_empty() {
-        return Err(ApiError::conflict(
-            "benefit_excludes_participation",
-            "the application declares a benefit of art. 1 ust. 3 that excludes participation; refuse it with \
-             refusal_ground `benefit_entitlement`",
-        ));
-    }
-    Ok(())
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = opinions)]
-pub struct OpinionRow {
-    pub id: String,
-    pub application_id: String,
-    pub author_id: String,
-    pub family_interview_on: NaiveDate,
-    pub recommendation: String,
-    pub justification: String,
-    pub issued_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referrals)]
-pub struct ReferralRow {
-    pub id: String,
-    pub application_id: String,
-    pub decision: String,
-    pub reasons: Option<String>,
-    pub decided_by: String,
-    pub issued_at: NaiveDateTime,
-    pub refusal_ground: Option<String>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::referrals::model::check_referral_allowed;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

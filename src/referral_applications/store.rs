@@ -1,12 +1,15 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::model::{ApplicationRow, OpinionRow, ReferralRow};
+use super::model::ApplicationRow;
+use crate::auth::{Caller, policy};
 use crate::db::schema::{opinions, referral_applications, referrals};
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 use crate::http::stale;
+use crate::opinions::model::OpinionRow;
 use crate::pagination::PageRequest;
+use crate::referrals::model::ReferralRow;
 
 pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), ApiError> {
     diesel::insert_into(referral_applications::table)
@@ -129,4 +132,15 @@ pub fn open_for(
         .select(ApplicationRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Loads an application the caller may see, or 404.
+pub fn load_visible(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<ApplicationRow, ApiError> {
+    get(conn, id)?
+        .filter(|row| policy::sees_application(caller, super::view::parties(row)))
+        .ok_or_else(|| ApiError::not_found("referral application"))
 }

@@ -3,14 +3,16 @@
 use chrono::NaiveDate;
 
 use super::model::{
-    ApplicantKind, ApplicationRow, Consent, ConsentGivenBy, Decision, EligibilityCategory,
-    OpinionRow, Outcome, ReferralApplication, ReferralRow, opinion_overdue,
+    ApplicantKind, ApplicationRow, Consent, ConsentGivenBy, EligibilityCategory, Outcome,
+    ReferralApplication, opinion_overdue,
 };
 use super::store;
 use crate::auth::Caller;
 use crate::auth::policy::{self, CaseParties};
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::opinions::model::OpinionRow;
+use crate::referrals::model::{Decision, ReferralRow};
 
 pub fn parties(row: &ApplicationRow) -> CaseParties<'_> {
     CaseParties {

@@ -1,24 +1,22 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::model::{Decision, ReferralRow, RefusalGround, check_referral_allowed};
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::{Caller, InstitutionKind, policy};
-use crate::db::schema::{opinions, referral_applications, referrals};
-use crate::db::{self, Backend, DbConnection};
+use crate::db;
 use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams};
-use crate::referral_applications::api::load_visible;
 use crate::referral_applications::model::{
-    ApplicationRow, ApplicationStatus, Decision, ReferralRow, RefusalGround,
-    check_decision_allowed, check_referral_allowed,
+    ApplicationRow, ApplicationStatus, check_decision_allowed,
 };
+use crate::referral_applications::store::load_visible;
 use crate::referral_applications::{store, view};
 
 /// MOPR's decision on an application.
@@ -78,13 +76,6 @@ fn to_view(r: ReferralRow, app: &ApplicationRow, opinion_id: String) -> Result<R
         decided_by: r.decided_by,
         issued_at: r.issued_at.and_utc(),
     })
-}
-
-fn opinion_id_of(conn: &mut DbConnection, application_id: &str) -> Result<String, ApiError> {
-    Ok(opinions::table
-        .filter(opinions::application_id.eq(application_id))
-        .select(opinions::id)
-        .first(conn)?)
 }
 
 /// Decide on a referral application.
@@ -167,9 +158,7 @@ pub async fn issue_referral(
                 issued_at: db::now(),
                 refusal_ground: refusal_ground.map(|g| g.as_str().to_owned()),
             };
-            diesel::insert_into(referrals::table)
-                .values(&row)
-                .execute(conn)?;
+            super::store::insert(conn, &row)?;
             let status = match new.decision {
                 Decision::Referred => ApplicationStatus::Referred,
                 Decision::Refused => ApplicationStatus::Refused,
@@ -198,7 +187,7 @@ pub async fn issue_referral(
                 &caller,
                 Entry::new(Action::Create, "referral", &row.id).person(&app.person_id),
             )?;
-            let opinion_id = opinion_id_of(conn, &app.id)?;
+            let opinion_id = crate::opinions::store::id_of_application(conn, &app.id)?;
             to_view(row, &app, opinion_id)
         })
     })
@@ -231,12 +220,7 @@ pub async fn get_referral(
     let id = id.into_inner();
     let view = db::run(&state.pool, move |conn| {
         let hidden = || ApiError::not_found("referral");
-        let r = referrals::table
-            .find(&id)
-            .select(ReferralRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(hidden)?;
+        let r = super::store::find(conn, &id)?.ok_or_else(hidden)?;
         let app = store::get(conn, &r.application_id)?.ok_or_else(hidden)?;
         if !policy::sees_opinion(&caller, view::parties(&app)) {
             return Err(hidden());
@@ -246,7 +230,7 @@ pub async fn get_referral(
             &caller,
             Entry::new(Action::Read, "referral", &r.id).person(&app.person_id),
         )?;
-        let opinion_id = opinion_id_of(conn, &app.id)?;
+        let opinion_id = crate::opinions::store::id_of_application(conn, &app.id)?;
         to_view(r, &app, opinion_id)
     })
     .await?;
@@ -293,29 +277,7 @@ pub async fn list_referrals(
     let inst = caller.institution()?;
     let q = query.into_inner();
     let result = db::run(&state.pool, move |conn| {
-        let mut sel = referrals::table
-            .inner_join(referral_applications::table)
-            .filter(
-                referral_applications::mopr_id
-                    .eq(inst.clone())
-                    .or(referral_applications::target_cis_id.eq(inst.clone())),
-            )
-            .select((
-                ReferralRow::as_select(),
-                crate::referral_applications::model::ApplicationRow::as_select(),
-            ))
-            .into_boxed::<Backend>();
-        if let Some(d) = q.decision {
-            sel = sel.filter(referrals::decision.eq(d.as_str()));
-        }
-        if let Some(p) = &q.person_id {
-            sel = sel.filter(referral_applications::person_id.eq(p.clone()));
-        }
-        if let Some(after) = &page.after {
-            sel = sel.filter(referrals::id.gt(after.clone()));
-        }
-        let mut rows: Vec<(ReferralRow, ApplicationRow)> =
-            sel.order(referrals::id.asc()).limit(limit + 1).load(conn)?;
+        let mut rows = super::store::list(conn, &inst, q.decision, q.person_id.as_deref(), &page)?;
         let next_cursor = crate::pagination::take_page(&mut rows, limit, |(r, _)| r.id.clone());
         let mut items = Vec::new();
         for (r, app) in rows {
@@ -324,7 +286,7 @@ pub async fn list_referrals(
                 &caller,
                 Entry::new(Action::List, "referral", &r.id).person(&app.person_id),
             )?;
-            let opinion_id = opinion_id_of(conn, &app.id)?;
+            let opinion_id = crate::opinions::store::id_of_application(conn, &app.id)?;
             items.push(to_view(r, &app, opinion_id)?);
         }
         Ok(Page { items, next_cursor })

@@ -2,6 +2,8 @@
 //! sent to the CIS with the opinion, or its refusal.
 
 pub mod api;
+pub mod model;
+pub mod store;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(api::list_referrals)

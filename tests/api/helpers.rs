@@ -67,6 +67,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: String,
     pub clock: std::sync::Arc<reintegra::calendar::Clock>,
+    /// Demo users' tokens, signed in once per test: each sign-in costs an argon2 verification.
+    tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
     _db: TestDb,
 }
 
@@ -92,6 +94,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .unwrap(),
         database_url: url,
         clock,
+        tokens: Default::default(),
         _db: db,
     }
 }
@@ -192,9 +195,17 @@ impl TestApp {
             .to_owned()
     }
 
-    /// The token of a demo user.
+    /// The token of a demo user, signed in on first use and reused for the rest of the test.
     pub async fn token(&self, username: &str) -> String {
-        self.login_as(username, DEMO_PASSWORD).await
+        if let Some(token) = self.tokens.lock().unwrap().get(username) {
+            return token.clone();
+        }
+        let token = self.login_as(username, DEMO_PASSWORD).await;
+        self.tokens
+            .lock()
+            .unwrap()
+            .insert(username.to_owned(), token.clone());
+        token
     }
 
     /// A request with a bearer token and an optional JSON body.
