@@ -77,7 +77,7 @@ pub fn seed(conn: &mut DbConnection) -> Result<bool, ApiError> {
             diesel::insert_into(institutions::table)
                 .values(&InstitutionRow {
                     id: id.clone(),
-                    kind: kind.as_str().to_owned(),
+                    kind,
                     name: name.to_owned(),
                     address: address.to_owned(),
                     area: area.map(str::to_owned),
@@ -98,7 +98,7 @@ pub fn seed(conn: &mut DbConnection) -> Result<bool, ApiError> {
                     username: username.to_owned(),
                     display_name: Some(format!("Demo {username}")),
                     password_hash: hash.clone(),
-                    role: role.as_str().to_owned(),
+                    role,
                     active: true,
                     failed_logins: 0,
                     last_failed_login_at: None,
@@ -148,7 +148,7 @@ pub fn create_platform_admin(
         username: username.to_owned(),
         display_name: None,
         password_hash: password::hash(pass)?,
-        role: Role::PlatformAdmin.as_str().to_owned(),
+        role: Role::PlatformAdmin,
         active: true,
         failed_logins: 0,
         last_failed_login_at: None,

@@ -42,7 +42,7 @@ impl From<AuditEventRow> for AuditEvent {
             occurred_at: r.occurred_at.and_utc(),
             actor_id: r.actor_id,
             actor_institution_id: r.actor_institution_id,
-            action: r.action,
+            action: r.action.as_str().to_owned(),
             resource_type: r.resource_type,
             resource_id: r.resource_id,
             person_id: r.person_id,

@@ -14,7 +14,20 @@ use crate::db::DbConnection;
 use crate::error::ApiError;
 
 /// What was done. Stored as snake_case text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Action {
     Read,
     List,
@@ -23,17 +36,7 @@ pub enum Action {
     Transition,
 }
 
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Read => "read",
-            Action::List => "list",
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Transition => "transition",
-        }
-    }
-}
+crate::text_enum!(Action);
 
 /// One thing to audit.
 #[derive(Debug, Clone)]
@@ -78,7 +81,7 @@ pub fn record(conn: &mut DbConnection, caller: &Caller, entry: Entry<'_>) -> Res
             occurred_at: crate::db::now(),
             actor_id: caller.id.clone(),
             actor_institution_id: caller.institution_id.clone(),
-            action: entry.action.as_str().to_owned(),
+            action: entry.action,
             resource_type: entry.resource_type.to_owned(),
             resource_id: entry.resource_id.to_owned(),
             person_id: entry.person_id.map(str::to_owned),

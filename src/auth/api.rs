@@ -230,8 +230,7 @@ pub async fn issue_token(
         if account.failed_logins > 0 {
             store::clear_failed_logins(conn, kind, &account.id)?;
         }
-        let role = Role::parse(&account.role)
-            .ok_or_else(|| ApiError::internal("unknown role in database"))?;
+        let role = account.role;
         let kind_of_institution = account
             .institution_kind
             .as_deref()

@@ -19,8 +19,25 @@ pub use caller::Caller;
 /// * `CIS` — Centrum Integracji Społecznej, a social integration centre.
 /// * `PCPR` — Powiatowe Centrum Pomocy Rodzinie, the county family-assistance centre.
 /// * `NGO` — a non-governmental organisation (and other art. 12 ust. 2 bodies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "UPPERCASE")]
+#[strum(serialize_all = "UPPERCASE")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum InstitutionKind {
     Mopr,
     Cis,
@@ -28,21 +45,10 @@ pub enum InstitutionKind {
     Ngo,
 }
 
+crate::text_enum!(InstitutionKind);
+
 impl InstitutionKind {
     pub const ALL: [InstitutionKind; 4] = [Self::Mopr, Self::Cis, Self::Pcpr, Self::Ngo];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Mopr => "MOPR",
-            Self::Cis => "CIS",
-            Self::Pcpr => "PCPR",
-            Self::Ngo => "NGO",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 }
 
 /// A person's role inside their institution.
@@ -52,8 +58,25 @@ impl InstitutionKind {
 /// * `director` — the head of the institution (or a deputy); takes the decisions the procedure reserves to them.
 /// * `admin` — manages the user accounts and API clients of their own institution, and nothing else.
 /// * `platform_admin` — operates the service: creates institutions and their first admins; belongs to no institution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Role {
     Staff,
     SocialWorker,
@@ -61,6 +84,8 @@ pub enum Role {
     Admin,
     PlatformAdmin,
 }
+
+crate::text_enum!(Role);
 
 impl Role {
     pub const ALL: [Role; 5] = [
@@ -70,20 +95,6 @@ impl Role {
         Self::Admin,
         Self::PlatformAdmin,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Staff => "staff",
-            Self::SocialWorker => "social_worker",
-            Self::Director => "director",
-            Self::Admin => "admin",
-            Self::PlatformAdmin => "platform_admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
 }
 
 /// Which table a token's subject lives in.

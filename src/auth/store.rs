@@ -4,6 +4,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::PrincipalType;
+use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::db::schema::{api_clients, institutions, users};
 use crate::error::ApiError;
@@ -13,7 +14,7 @@ use crate::error::ApiError;
 pub struct LoginAccount {
     pub id: String,
     pub secret_hash: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub institution_id: Option<String>,
     pub institution_kind: Option<String>,
@@ -24,7 +25,7 @@ pub struct LoginAccount {
 type LoginRow = (
     String,
     String,
-    String,
+    Role,
     bool,
     Option<String>,
     Option<String>,

@@ -49,6 +49,48 @@ macro_rules! per_backend {
     };
 }
 
+/// Maps an enum stored as TEXT to its Rust type at the diesel boundary, so rows hold typed states. The enum derives
+/// its names with strum (`EnumString`, `IntoStaticStr`) and `diesel::AsExpression`/`FromSqlRow` with
+/// `sql_type = Text`; this adds `as_str`, `parse` and the `ToSql`/`FromSql` impls for every backend. The names are
+/// the ones in the migrations' CHECK constraints; an unknown stored name fails the read (a 500, never a guess).
+#[macro_export]
+macro_rules! text_enum {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl $ty {
+            /// The stored and serialised name.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                s.parse().ok()
+            }
+        }
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $ty
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.as_str(), out)
+            }
+        }
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let name = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes)?;
+                Self::parse(&name)
+                    .ok_or_else(|| format!("unknown {} {name:?}", stringify!($ty)).into())
+            }
+        }
+    )+};
+}
+
 /// Why the database could not be opened at start; printed as one line.
 #[derive(Debug, thiserror::Error)]
 pub enum DbStartError {
@@ -208,5 +250,54 @@ mod tests {
             "postgres://u@h/db?connect_timeout=1"
         );
         assert_eq!(with_connect_timeout("reintegra.db"), "reintegra.db");
+    }
+}
+
+#[cfg(test)]
+mod text_enum_tests {
+    use strum::IntoEnumIterator;
+
+    /// The stored name (strum, matched by the migrations' CHECK constraints) is the API's name (serde), and reads
+    /// back as the same value.
+    fn stored_names_are_the_api_names<T>()
+    where
+        T: IntoEnumIterator
+            + serde::Serialize
+            + Copy
+            + PartialEq
+            + std::fmt::Debug
+            + Into<&'static str>,
+        T: std::str::FromStr,
+    {
+        for value in T::iter() {
+            let stored: &'static str = value.into();
+            assert_eq!(
+                serde_json::to_value(value).unwrap(),
+                serde_json::json!(stored),
+                "{value:?}"
+            );
+            assert!(stored.parse::<T>().ok() == Some(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn every_stored_enum_uses_one_name_in_the_database_and_the_api() {
+        use crate::{
+            auth, ipzs, opinions, persons, qualifications, referral_applications, referrals,
+        };
+        stored_names_are_the_api_names::<ipzs::model::IpzsStatus>();
+        stored_names_are_the_api_names::<ipzs::model::TerminationReason>();
+        stored_names_are_the_api_names::<ipzs::model::Channel>();
+        stored_names_are_the_api_names::<referrals::model::Decision>();
+        stored_names_are_the_api_names::<referrals::model::RefusalGround>();
+        stored_names_are_the_api_names::<auth::InstitutionKind>();
+        stored_names_are_the_api_names::<auth::Role>();
+        stored_names_are_the_api_names::<referral_applications::model::ApplicantKind>();
+        stored_names_are_the_api_names::<referral_applications::model::EligibilityCategory>();
+        stored_names_are_the_api_names::<referral_applications::model::ConsentGivenBy>();
+        stored_names_are_the_api_names::<referral_applications::model::ApplicationStatus>();
+        stored_names_are_the_api_names::<persons::pesel::Sex>();
+        stored_names_are_the_api_names::<qualifications::model::QualificationDecision>();
+        stored_names_are_the_api_names::<opinions::model::Recommendation>();
     }
 }

@@ -75,7 +75,7 @@ pub fn opinion_deadlines(
     today: NaiveDate,
 ) -> Vec<Deadline> {
     apps.iter()
-        .filter(|(a, o)| a.status != ApplicationStatus::Withdrawn.as_str() || o.is_some())
+        .filter(|(a, o)| a.status != ApplicationStatus::Withdrawn || o.is_some())
         .map(|(a, o)| {
             let met = o.as_ref().map(|o| {
                 o.issued_at
@@ -104,7 +104,7 @@ pub fn ipzs_deadlines(
     today: NaiveDate,
 ) -> Vec<Deadline> {
     let schedule = row.schedule();
-    let status = IpzsStatus::parse(&row.status);
+    let status = row.status;
     let mut out = Vec::new();
     let mut add = |kind, due, met, rtype: &str, rid: &str| {
         out.push(deadline(kind, due, met, rtype, rid, &row.person_id, today));
@@ -118,7 +118,7 @@ pub fn ipzs_deadlines(
             &row.id,
         );
         // Owed while the trial runs, and kept once asked; a programme ended in its trial owes no request.
-        if q.is_some() || status == Some(IpzsStatus::Trial) {
+        if q.is_some() || status == IpzsStatus::Trial {
             add(
                 DeadlineKind::QualificationRequest,
                 schedule.trial_ends_on,

@@ -98,7 +98,7 @@ pub async fn create_institution(
     new.check()?;
     let row = InstitutionRow {
         id: uuid::Uuid::now_v7().to_string(),
-        kind: new.kind.as_str().to_owned(),
+        kind: new.kind,
         name: new.name.trim().to_owned(),
         address: new.address,
         area: new.area,

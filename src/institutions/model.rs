@@ -79,7 +79,7 @@ impl NewInstitution {
 #[diesel(table_name = institutions)]
 pub struct InstitutionRow {
     pub id: String,
-    pub kind: String,
+    pub kind: InstitutionKind,
     pub name: String,
     pub address: String,
     pub area: Option<String>,
@@ -88,8 +88,7 @@ pub struct InstitutionRow {
 
 impl InstitutionRow {
     pub fn kind(&self) -> Result<InstitutionKind, ApiError> {
-        InstitutionKind::parse(&self.kind)
-            .ok_or_else(|| ApiError::internal("unknown institution kind in database"))
+        Ok(self.kind)
     }
 
     pub fn into_view(self) -> Result<Institution, ApiError> {

@@ -117,7 +117,7 @@ pub async fn create_ipzs(
             if !caller.belongs_to(&app.target_cis_id) {
                 return Err(unknown());
             }
-            if Decision::parse(&referral.decision) != Some(Decision::Referred) {
+            if referral.decision != Decision::Referred {
                 return Err(ApiError::conflict(
                     "referral_refused",
                     "the referral was refused; no IPZS can follow",
@@ -160,7 +160,7 @@ pub async fn create_ipzs(
                 diagnosis: new.diagnosis.trim().to_owned(),
                 goals: new.goals.trim().to_owned(),
                 activities: serde_json::to_string(&new.activities).map_err(ApiError::internal)?,
-                status: IpzsStatus::Trial.as_str().to_owned(),
+                status: IpzsStatus::Trial,
                 admission_list_due_on: schedule.admission_list_due_on,
                 admission_list_id: None,
                 admission_listed_on: None,
@@ -235,13 +235,7 @@ pub async fn list_ipzs(
     let inst = caller.institution()?;
     let q = query.into_inner();
     let result = db::run(&state.pool, move |conn| {
-        let mut rows = store::list(
-            conn,
-            &inst,
-            q.status.map(|s| s.as_str()),
-            q.person_id.as_deref(),
-            &page,
-        )?;
+        let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
         if !rows.is_empty() {
             db::write_tx(conn, |conn| {
@@ -364,15 +358,15 @@ pub async fn terminate_ipzs(
         "terminate",
         move |_, _, mut row, today| {
             let due = check_termination(
-                row.status()?,
+                row.status,
                 row.start_on,
                 row.planned_end_on,
                 t.terminated_on,
                 today,
             )?;
-            row.status = IpzsStatus::Terminated.as_str().to_owned();
+            row.status = IpzsStatus::Terminated;
             row.ended_on = Some(t.terminated_on);
-            row.termination_reason = Some(t.reason.as_str().to_owned());
+            row.termination_reason = Some(t.reason);
             row.termination_details = details;
             row.termination_notice_due_on = Some(due);
             row.insurance_ends_on = Some(t.terminated_on);
@@ -421,7 +415,7 @@ pub async fn send_termination_notice(
         expected,
         "termination_notice",
         |_, _, mut row, today| {
-            if row.status()? != IpzsStatus::Terminated {
+            if row.status != IpzsStatus::Terminated {
                 return Err(ApiError::conflict(
                     "not_terminated",
                     "only a terminated IPZS is notified",
@@ -477,8 +471,8 @@ pub async fn complete_ipzs(
         expected,
         "complete",
         |_, _, mut row, today| {
-            check_completion(row.status()?, row.planned_end_on, today)?;
-            row.status = IpzsStatus::Completed.as_str().to_owned();
+            check_completion(row.status, row.planned_end_on, today)?;
+            row.status = IpzsStatus::Completed;
             row.ended_on = Some(row.planned_end_on);
             row.insurance_ends_on = Some(row.planned_end_on);
             Ok(Change {
@@ -640,7 +634,7 @@ pub async fn record_non_qualification_letter(
                 .is_some_and(|q| q.decided_on.is_none());
             let decided_on = qualification.as_ref().and_then(|q| q.decided_on);
             let (failed, ends_on) = check_non_qualification_letter(
-                row.status()?,
+                row.status,
                 &row.schedule(),
                 pending,
                 decided_on,
@@ -649,7 +643,7 @@ pub async fn record_non_qualification_letter(
                 today,
             )?;
             if failed == FailedTrial::ConcludedByCis {
-                row.status = IpzsStatus::NotQualified.as_str().to_owned();
+                row.status = IpzsStatus::NotQualified;
                 row.ended_on = Some(ends_on);
                 row.insurance_ends_on = Some(ends_on);
             }

@@ -19,8 +19,24 @@ use crate::error::{ApiError, FieldError};
 /// Days before the due date from which an open obligation counts as `due_soon`.
 pub const DUE_SOON_DAYS: u64 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum IpzsStatus {
     /// The trial month (okres próbny).
     Trial,
@@ -34,31 +50,27 @@ pub enum IpzsStatus {
     Terminated,
 }
 
-impl IpzsStatus {
-    const ALL: [IpzsStatus; 5] = [
-        Self::Trial,
-        Self::Active,
-        Self::Completed,
-        Self::NotQualified,
-        Self::Terminated,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Trial => "trial",
-            Self::Active => "active",
-            Self::Completed => "completed",
-            Self::NotQualified => "not_qualified",
-            Self::Terminated => "terminated",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-}
+crate::text_enum!(IpzsStatus);
 
 /// Why an IPZS was dissolved early (art. 13: persistent breach, absence, withdrawal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum TerminationReason {
     Breach,
     Absence,
@@ -66,25 +78,27 @@ pub enum TerminationReason {
     Other,
 }
 
-impl TerminationReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Breach => "breach",
-            Self::Absence => "absence",
-            Self::Withdrawal => "withdrawal",
-            Self::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Breach, Self::Absence, Self::Withdrawal, Self::Other]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-    }
-}
+crate::text_enum!(TerminationReason);
 
 /// How a message travelled between the institutions (time is short, so e-mail and fax are allowed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Channel {
     Letter,
     Email,
@@ -92,21 +106,7 @@ pub enum Channel {
     Api,
 }
 
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Letter => "letter",
-            Self::Email => "email",
-            Self::Fax => "fax",
-            Self::Api => "api",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Letter, Self::Email, Self::Fax, Self::Api]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-    }
-}
+crate::text_enum!(Channel);
 
 /// Social or vocational reintegration (reintegracja społeczna / zawodowa).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -367,18 +367,6 @@ pub enum DeadlineStatus {
     MetLate,
 }
 
-impl DeadlineStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::DueSoon => "due_soon",
-            Self::Overdue => "overdue",
-            Self::Met => "met",
-            Self::MetLate => "met_late",
-        }
-    }
-}
-
 pub fn deadline_status(
     due_on: NaiveDate,
     met_on: Option<NaiveDate>,
@@ -541,7 +529,7 @@ pub struct IpzsRow {
     pub diagnosis: String,
     pub goals: String,
     pub activities: String,
-    pub status: String,
+    pub status: IpzsStatus,
     pub admission_list_due_on: NaiveDate,
     pub admission_list_id: Option<String>,
     pub admission_listed_on: Option<NaiveDate>,
@@ -550,7 +538,7 @@ pub struct IpzsRow {
     pub insurance_registered_on: Option<NaiveDate>,
     pub insurance_deregistered_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
-    pub termination_reason: Option<String>,
+    pub termination_reason: Option<TerminationReason>,
     pub termination_details: Option<String>,
     pub termination_notice_due_on: Option<NaiveDate>,
     pub mopr_informed_on: Option<NaiveDate>,
@@ -562,9 +550,6 @@ pub struct IpzsRow {
 }
 
 impl IpzsRow {
-    pub fn status(&self) -> Result<IpzsStatus, ApiError> {
-        IpzsStatus::parse(&self.status).ok_or_else(|| ApiError::internal("unknown IPZS status"))
-    }
     pub fn schedule(&self) -> Schedule {
         Schedule::of(self.signed_on, self.start_on)
     }
@@ -648,7 +633,7 @@ pub struct Ipzs {
 impl IpzsRow {
     pub fn into_view(self, today: NaiveDate) -> Result<Ipzs, ApiError> {
         let schedule = self.schedule();
-        let status = self.status()?;
+        let status = self.status;
         let activities: Vec<Activity> = serde_json::from_str(&self.activities)
             .map_err(|e| ApiError::internal(format!("activities: {e}")))?;
         let termination = match (
@@ -657,8 +642,7 @@ impl IpzsRow {
             self.termination_notice_due_on,
         ) {
             (Some(reason), Some(ended), Some(due)) => Some(Termination {
-                reason: TerminationReason::parse(reason)
-                    .ok_or_else(|| ApiError::internal("termination reason"))?,
+                reason: *reason,
                 details: self.termination_details.clone(),
                 terminated_on: ended,
                 notice_due_on: due,

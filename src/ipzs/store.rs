@@ -1,6 +1,6 @@
 use diesel::prelude::*;
 
-use super::model::IpzsRow;
+use super::model::{IpzsRow, IpzsStatus};
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::db::schema::ipzs;
@@ -75,7 +75,7 @@ pub fn all_of(conn: &mut DbConnection, institution_id: &str) -> Result<Vec<IpzsR
 pub fn list(
     conn: &mut DbConnection,
     institution_id: &str,
-    status: Option<&str>,
+    status: Option<IpzsStatus>,
     person_id: Option<&str>,
     page: &PageRequest,
 ) -> Result<Vec<IpzsRow>, ApiError> {
@@ -85,7 +85,7 @@ pub fn list(
         .filter(ipzs::mopr_id.eq(inst.clone()).or(ipzs::cis_id.eq(inst)))
         .into_boxed::<Backend>();
     if let Some(s) = status {
-        q = q.filter(ipzs::status.eq(s.to_owned()));
+        q = q.filter(ipzs::status.eq(s));
     }
     if let Some(p) = person_id {
         q = q.filter(ipzs::person_id.eq(p.to_owned()));
@@ -103,7 +103,7 @@ pub fn running_of_person(
 ) -> Result<Option<IpzsRow>, ApiError> {
     Ok(ipzs::table
         .filter(ipzs::person_id.eq(person_id))
-        .filter(ipzs::status.eq_any(["trial", "active"]))
+        .filter(ipzs::status.eq_any([IpzsStatus::Trial, IpzsStatus::Active]))
         .select(IpzsRow::as_select())
         .first(conn)
         .optional()?)

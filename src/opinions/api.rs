@@ -63,11 +63,10 @@ fn to_view(o: OpinionRow, app: &ApplicationRow) -> Result<Opinion, ApiError> {
         .with_timezone(&chrono_tz::Europe::Warsaw)
         .date_naive();
     Ok(Opinion {
-        recommendation: Recommendation::parse(&o.recommendation)
-            .ok_or_else(|| ApiError::internal("unknown recommendation"))?,
+        recommendation: o.recommendation,
         issued_on_time: issued_day <= app.opinion_due_on,
         due_on: app.opinion_due_on,
-        application_status: app.status()?,
+        application_status: app.status,
         application_version: app.version,
         person_id: app.person_id.clone(),
         id: o.id,
@@ -115,7 +114,7 @@ pub async fn issue_opinion(
             if app.version != expected {
                 return Err(stale("application"));
             }
-            check_opinion_allowed(app.status()?)?;
+            check_opinion_allowed(app.status)?;
             let justification = super::model::check(
                 new.family_interview_on,
                 app.received_on,
@@ -127,17 +126,12 @@ pub async fn issue_opinion(
                 application_id: app.id.clone(),
                 author_id: caller.id.clone(),
                 family_interview_on: new.family_interview_on,
-                recommendation: new.recommendation.as_str().to_owned(),
+                recommendation: new.recommendation,
                 justification,
                 issued_at: db::now(),
             };
             super::store::insert(conn, &row)?;
-            let app = store::set_status(
-                conn,
-                &app,
-                expected,
-                ApplicationStatus::OpinionIssued.as_str(),
-            )?;
+            let app = store::set_status(conn, &app, expected, ApplicationStatus::OpinionIssued)?;
             events::emit(
                 conn,
                 EventType::OpinionIssued,

@@ -9,28 +9,30 @@ use crate::db::schema::opinions;
 use crate::error::{ApiError, FieldError};
 
 /// The social worker's recommendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Recommendation {
     Positive,
     Negative,
 }
 
-impl Recommendation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Positive => "positive",
-            Self::Negative => "negative",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "positive" => Some(Self::Positive),
-            "negative" => Some(Self::Negative),
-            _ => None,
-        }
-    }
-}
+crate::text_enum!(Recommendation);
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = opinions)]
@@ -39,7 +41,7 @@ pub struct OpinionRow {
     pub application_id: String,
     pub author_id: String,
     pub family_interview_on: NaiveDate,
-    pub recommendation: String,
+    pub recommendation: Recommendation,
     pub justification: String,
     pub issued_at: NaiveDateTime,
 }

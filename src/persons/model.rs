@@ -416,7 +416,7 @@ pub struct PersonRow {
     pub last_name_key: String,
     pub pesel: Option<String>,
     pub birth_date: NaiveDate,
-    pub sex: String,
+    pub sex: Sex,
     pub residence_address: Option<String>,
     pub stay_address: Option<String>,
     pub phone: Option<String>,
@@ -451,7 +451,7 @@ impl PersonRow {
             last_name: p.last_name,
             pesel: p.pesel,
             birth_date: p.birth_date,
-            sex: p.sex.as_str().to_owned(),
+            sex: p.sex,
             phone: p.phone,
             email: p.email,
             registered_by_institution_id: institution_id,
@@ -470,7 +470,7 @@ impl PersonRow {
         self.last_name = p.last_name;
         self.pesel = p.pesel;
         self.birth_date = p.birth_date;
-        self.sex = p.sex.as_str().to_owned();
+        self.sex = p.sex;
         self.phone = p.phone;
         self.email = p.email;
         self.updated_at = now;
@@ -484,8 +484,7 @@ impl PersonRow {
             last_name: self.last_name.clone(),
             pesel: self.pesel.clone(),
             birth_date: self.birth_date,
-            sex: Sex::parse(&self.sex)
-                .ok_or_else(|| ApiError::internal("unknown sex in database"))?,
+            sex: self.sex,
             residence_address: address_from(&self.residence_address)?,
             stay_address: address_from(&self.stay_address)?,
             phone: self.phone.clone(),

@@ -7,29 +7,30 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Sex as recorded in the registry (and encoded in a PESEL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Sex {
     Female,
     Male,
 }
 
-impl Sex {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Female => "female",
-            Sex::Male => "male",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "female" => Some(Sex::Female),
-            "male" => Some(Sex::Male),
-            _ => None,
-        }
-    }
-}
+crate::text_enum!(Sex);
 
 /// What a valid PESEL says about its holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -73,14 +73,14 @@ pub async fn request_qualification(
                     existing: Some(format!("/api/v1/qualifications/{existing}")),
                 });
             }
-            check_qualification_request(ipzs.status()?, &ipzs.schedule(), today)?;
+            check_qualification_request(ipzs.status, &ipzs.schedule(), today)?;
             let now = db::now();
             let row = QualificationRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 ipzs_id: ipzs.id.clone(),
                 requested_on: today,
                 requested_by: caller.id.clone(),
-                request_channel: req.channel.as_str().to_owned(),
+                request_channel: req.channel,
                 decision: None,
                 decided_on: None,
                 decided_by: None,
@@ -175,23 +175,21 @@ pub async fn decide_qualification(
                 });
             }
             let now = db::now();
-            q.decision = Some(decision.decision.as_str().to_owned());
+            q.decision = Some(decision.decision);
             q.decided_on = Some(today);
             q.decided_by = Some(caller.id.clone());
-            q.decision_channel = Some(decision.channel.as_str().to_owned());
+            q.decision_channel = Some(decision.channel);
             q.updated_at = now;
             q.version = expected + 1;
             store::save_decision(conn, &q, expected)?;
             // The IPZS follows the decision if it is still in its trial (it may have been terminated meanwhile).
-            if ipzs.status()? == IpzsStatus::Trial {
+            if ipzs.status == IpzsStatus::Trial {
                 let before = ipzs.version;
                 match decision.decision {
-                    QualificationDecision::Qualified => {
-                        ipzs.status = IpzsStatus::Active.as_str().to_owned()
-                    }
+                    QualificationDecision::Qualified => ipzs.status = IpzsStatus::Active,
                     QualificationDecision::NotQualified => {
                         // The trial runs to its end (seed 000 II.3), even when MOPR answers early.
-                        ipzs.status = IpzsStatus::NotQualified.as_str().to_owned();
+                        ipzs.status = IpzsStatus::NotQualified;
                         let end = ipzs.schedule().failed_trial_ends_on(today);
                         ipzs.ended_on = Some(end);
                         ipzs.insurance_ends_on = Some(end);

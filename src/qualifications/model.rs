@@ -16,39 +16,41 @@ pub struct QualificationRow {
     pub ipzs_id: String,
     pub requested_on: NaiveDate,
     pub requested_by: String,
-    pub request_channel: String,
-    pub decision: Option<String>,
+    pub request_channel: Channel,
+    pub decision: Option<QualificationDecision>,
     pub decided_on: Option<NaiveDate>,
     pub decided_by: Option<String>,
-    pub decision_channel: Option<String>,
+    pub decision_channel: Option<Channel>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }
 
 /// MOPR's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum QualificationDecision {
     Qualified,
     NotQualified,
 }
 
-impl QualificationDecision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Qualified => "qualified",
-            Self::NotQualified => "not_qualified",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "qualified" => Some(Self::Qualified),
-            "not_qualified" => Some(Self::NotQualified),
-            _ => None,
-        }
-    }
-}
+crate::text_enum!(QualificationDecision);
 
 /// A request to qualify a participant after the trial month, and MOPR's decision.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -77,20 +79,11 @@ pub struct Qualification {
 }
 
 pub fn view(q: QualificationRow, ipzs: &IpzsRow) -> Result<Qualification, ApiError> {
-    let bad = || ApiError::internal("unreadable qualification");
     let schedule = ipzs.schedule();
     Ok(Qualification {
-        request_channel: Channel::parse(&q.request_channel).ok_or_else(bad)?,
-        decision: q
-            .decision
-            .as_deref()
-            .map(|d| QualificationDecision::parse(d).ok_or_else(bad))
-            .transpose()?,
-        decision_channel: q
-            .decision_channel
-            .as_deref()
-            .map(|c| Channel::parse(c).ok_or_else(bad))
-            .transpose()?,
+        request_channel: q.request_channel,
+        decision: q.decision,
+        decision_channel: q.decision_channel,
         decision_late: q.decided_on.map(|d| decision_late(d, &schedule)),
         request_late: request_late(q.requested_on, &schedule),
         decision_due_before: schedule.proper_period_starts_on,

@@ -125,7 +125,7 @@ pub async fn create_referral_application(
             person_id: new.person_id.clone(),
             mopr_id: mopr_id.clone(),
             target_cis_id: new.target_cis_id.clone(),
-            applicant_kind: checked.applicant_kind.as_str().to_owned(),
+            applicant_kind: checked.applicant_kind,
             applicant_name: checked.applicant_name,
             filed_by_institution_id: filer.clone(),
             filed_by_user_id: caller.id.clone(),
@@ -139,9 +139,9 @@ pub async fn create_referral_application(
             justification: checked.justification,
             received_on: checked.received_on,
             consent_given_on: checked.consent.given_on,
-            consent_given_by: checked.consent.given_by.as_str().to_owned(),
+            consent_given_by: checked.consent.given_by,
             opinion_due_on: opinion_due_on(checked.received_on),
-            status: ApplicationStatus::Submitted.as_str().to_owned(),
+            status: ApplicationStatus::Submitted,
             declared_benefits: serde_json::to_string(&checked.declared_benefits)
                 .map_err(ApiError::internal)?,
             created_at: now,
@@ -218,7 +218,7 @@ pub async fn list_referral_applications(
     let today = state.clock.today();
     let q = query.into_inner();
     let filter = store::ApplicationFilter {
-        status: q.status.map(|s| s.as_str().to_owned()),
+        status: q.status,
         target_cis_id: q.target_cis_id,
         person_id: q.person_id,
         opinion_due_before: q.opinion_overdue.filter(|o| *o).map(|_| today),
@@ -326,9 +326,8 @@ pub async fn withdraw_referral_application(
             if row.version != expected {
                 return Err(stale("application"));
             }
-            super::model::check_withdrawal_allowed(row.status()?)?;
-            let row =
-                store::set_status(conn, &row, expected, ApplicationStatus::Withdrawn.as_str())?;
+            super::model::check_withdrawal_allowed(row.status)?;
+            let row = store::set_status(conn, &row, expected, ApplicationStatus::Withdrawn)?;
             events::emit(
                 conn,
                 EventType::ApplicationWithdrawn,

@@ -19,11 +19,28 @@ use crate::error::{ApiError, FieldError};
 use crate::referrals::model::Decision;
 
 /// Who applies (art. 12 ust. 2 ustawy o zatrudnieniu socjalnym).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum ApplicantKind {
     /// The person themselves (recorded by MOPR staff).
     #[serde(rename = "self")]
+    #[strum(serialize = "self")]
     Person,
     /// MOPR itself, with the person's consent.
     Mopr,
@@ -37,33 +54,9 @@ pub enum ApplicantKind {
     Kis,
 }
 
+crate::text_enum!(ApplicantKind);
+
 impl ApplicantKind {
-    const ALL: [ApplicantKind; 7] = [
-        Self::Person,
-        Self::Mopr,
-        Self::Pcpr,
-        Self::Ngo,
-        Self::AddictionTreatmentFacility,
-        Self::Ops,
-        Self::Kis,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Person => "self",
-            Self::Mopr => "mopr",
-            Self::Pcpr => "pcpr",
-            Self::Ngo => "ngo",
-            Self::AddictionTreatmentFacility => "addiction_treatment_facility",
-            Self::Ops => "ops",
-            Self::Kis => "kis",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Another institution applying on paper, whose name MOPR records.
     fn is_other_institution(self) -> bool {
         !matches!(self, Self::Person | Self::Mopr)
@@ -71,8 +64,24 @@ impl ApplicantKind {
 }
 
 /// Groups the act applies to (art. 1 ust. 2 of the social-employment act, as amended in 2022; the list is open).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum EligibilityCategory {
     /// Homeless persons on an individual programme of leaving homelessness (pkt 1).
     HomelessOnProgramme,
@@ -96,37 +105,7 @@ pub enum EligibilityCategory {
     Other,
 }
 
-impl EligibilityCategory {
-    const ALL: [EligibilityCategory; 9] = [
-        Self::HomelessOnProgramme,
-        Self::AlcoholDependent,
-        Self::DrugDependent,
-        Self::MentalDisorder,
-        Self::LongTermUnemployed,
-        Self::ReleasedFromPrison,
-        Self::RefugeeOnIntegrationProgramme,
-        Self::Disabled,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::HomelessOnProgramme => "homeless_on_programme",
-            Self::AlcoholDependent => "alcohol_dependent",
-            Self::DrugDependent => "drug_dependent",
-            Self::MentalDisorder => "mental_disorder",
-            Self::LongTermUnemployed => "long_term_unemployed",
-            Self::ReleasedFromPrison => "released_from_prison",
-            Self::RefugeeOnIntegrationProgramme => "refugee_on_integration_programme",
-            Self::Disabled => "disabled",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
+crate::text_enum!(EligibilityCategory);
 
 /// A benefit the person is entitled to that excludes participation in a CIS (art. 1 ust. 3 of the
 /// social-employment act). Declaring one does not stop the filing: MOPR checks the entitlement and refuses the
@@ -151,28 +130,30 @@ pub enum ExcludingBenefit {
 }
 
 /// Who gave the consent to apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum ConsentGivenBy {
     Person,
     LegalRepresentative,
 }
 
-impl ConsentGivenBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Person => "person",
-            Self::LegalRepresentative => "legal_representative",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "person" => Some(Self::Person),
-            "legal_representative" => Some(Self::LegalRepresentative),
-            _ => None,
-        }
-    }
-}
+crate::text_enum!(ConsentGivenBy);
 
 /// The person's consent to the application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -186,8 +167,24 @@ pub struct Consent {
 }
 
 /// The state of an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum ApplicationStatus {
     /// Waiting for the social worker's opinion (due 14 days after `received_on`).
     Submitted,
@@ -201,29 +198,7 @@ pub enum ApplicationStatus {
     Withdrawn,
 }
 
-impl ApplicationStatus {
-    const ALL: [ApplicationStatus; 5] = [
-        Self::Submitted,
-        Self::OpinionIssued,
-        Self::Referred,
-        Self::Refused,
-        Self::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::OpinionIssued => "opinion_issued",
-            Self::Referred => "referred",
-            Self::Refused => "refused",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-}
+crate::text_enum!(ApplicationStatus);
 
 /// Whether the social worker's opinion may be issued now.
 pub fn check_opinion_allowed(status: ApplicationStatus) -> Result<(), ApiError> {
@@ -497,7 +472,7 @@ pub struct ApplicationRow {
     pub person_id: String,
     pub mopr_id: String,
     pub target_cis_id: String,
-    pub applicant_kind: String,
+    pub applicant_kind: ApplicantKind,
     pub applicant_name: Option<String>,
     pub filed_by_institution_id: String,
     pub filed_by_user_id: String,
@@ -506,9 +481,9 @@ pub struct ApplicationRow {
     pub justification: String,
     pub received_on: NaiveDate,
     pub consent_given_on: NaiveDate,
-    pub consent_given_by: String,
+    pub consent_given_by: ConsentGivenBy,
     pub opinion_due_on: NaiveDate,
-    pub status: String,
+    pub status: ApplicationStatus,
     /// JSON array of [`ExcludingBenefit`] names.
     pub declared_benefits: String,
     pub created_at: NaiveDateTime,
@@ -520,11 +495,6 @@ impl ApplicationRow {
     pub fn declared_benefits(&self) -> Result<Vec<ExcludingBenefit>, ApiError> {
         serde_json::from_str(&self.declared_benefits)
             .map_err(|e| ApiError::internal(format!("declared benefits: {e}")))
-    }
-
-    pub fn status(&self) -> Result<ApplicationStatus, ApiError> {
-        ApplicationStatus::parse(&self.status)
-            .ok_or_else(|| ApiError::internal("unknown application status"))
     }
 }
 

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::model::ApplicationRow;
+use super::model::{ApplicationRow, ApplicationStatus};
 use crate::auth::{Caller, policy};
 use crate::db::schema::{opinions, referral_applications, referrals};
 use crate::db::{Backend, DbConnection};
@@ -31,7 +31,7 @@ pub fn set_status(
     conn: &mut DbConnection,
     row: &ApplicationRow,
     expected_version: i32,
-    status: &str,
+    status: ApplicationStatus,
 ) -> Result<ApplicationRow, ApiError> {
     let now = crate::db::now();
     let updated = diesel::update(
@@ -53,7 +53,7 @@ pub fn set_status(
 
 #[derive(Debug, Default, Clone)]
 pub struct ApplicationFilter {
-    pub status: Option<String>,
+    pub status: Option<ApplicationStatus>,
     pub target_cis_id: Option<String>,
     pub person_id: Option<String>,
     /// Waiting for an opinion whose due date is before this day.
@@ -78,7 +78,7 @@ pub fn list(
         )
         .into_boxed::<Backend>();
     if let Some(s) = &filter.status {
-        q = q.filter(referral_applications::status.eq(s.clone()));
+        q = q.filter(referral_applications::status.eq(*s));
     }
     if let Some(c) = &filter.target_cis_id {
         q = q.filter(referral_applications::target_cis_id.eq(c.clone()));
@@ -88,7 +88,7 @@ pub fn list(
     }
     if let Some(day) = filter.opinion_due_before {
         q = q
-            .filter(referral_applications::status.eq("submitted"))
+            .filter(referral_applications::status.eq(ApplicationStatus::Submitted))
             .filter(referral_applications::opinion_due_on.lt(day));
     }
     if let Some(after) = &page.after {
@@ -128,7 +128,10 @@ pub fn open_for(
     Ok(referral_applications::table
         .filter(referral_applications::person_id.eq(person_id))
         .filter(referral_applications::target_cis_id.eq(target_cis_id))
-        .filter(referral_applications::status.eq_any(["submitted", "opinion_issued"]))
+        .filter(referral_applications::status.eq_any([
+            ApplicationStatus::Submitted,
+            ApplicationStatus::OpinionIssued,
+        ]))
         .select(ApplicationRow::as_select())
         .first(conn)
         .optional()?)

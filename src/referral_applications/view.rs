@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 
 use super::model::{
-    ApplicantKind, ApplicationRow, Consent, ConsentGivenBy, EligibilityCategory, Outcome,
-    ReferralApplication, opinion_overdue,
+    ApplicationRow, Consent, EligibilityCategory, Outcome, ReferralApplication, opinion_overdue,
 };
 use super::store;
 use crate::auth::Caller;
@@ -12,7 +11,7 @@ use crate::auth::policy::{self, CaseParties};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::opinions::model::OpinionRow;
-use crate::referrals::model::{Decision, ReferralRow};
+use crate::referrals::model::ReferralRow;
 
 pub fn parties(row: &ApplicationRow) -> CaseParties<'_> {
     CaseParties {
@@ -34,7 +33,7 @@ pub fn build(
     today: NaiveDate,
 ) -> Result<ReferralApplication, ApiError> {
     let sees_documents = policy::sees_opinion(caller, parties(&row));
-    let status = row.status()?;
+    let status = row.status;
     let categories = row
         .eligibility_categories
         .split(',')
@@ -44,18 +43,17 @@ pub fn build(
         .map(|r| -> Result<Outcome, ApiError> {
             Ok(Outcome {
                 referral_id: sees_documents.then(|| r.id.clone()),
-                decision: Decision::parse(&r.decision).ok_or_else(|| bad("decision"))?,
+                decision: r.decision,
                 decided_at: r.issued_at.and_utc(),
             })
         })
         .transpose()?;
     Ok(ReferralApplication {
-        applicant_kind: ApplicantKind::parse(&row.applicant_kind)
-            .ok_or_else(|| bad("applicant kind"))?,
+        applicant_kind: row.applicant_kind,
         consent: Consent {
             given: true,
             given_on: row.consent_given_on,
-            given_by: ConsentGivenBy::parse(&row.consent_given_by).ok_or_else(|| bad("consent"))?,
+            given_by: row.consent_given_by,
         },
         opinion_overdue: opinion_overdue(status, row.opinion_due_on, today),
         declared_benefits: row.declared_benefits()?,

@@ -58,16 +58,11 @@ pub struct Referral {
 
 fn to_view(r: ReferralRow, app: &ApplicationRow, opinion_id: String) -> Result<Referral, ApiError> {
     Ok(Referral {
-        decision: Decision::parse(&r.decision)
-            .ok_or_else(|| ApiError::internal("unknown decision"))?,
-        refusal_ground: r
-            .refusal_ground
-            .as_deref()
-            .map(|g| RefusalGround::parse(g).ok_or_else(|| ApiError::internal("refusal ground")))
-            .transpose()?,
+        decision: r.decision,
+        refusal_ground: r.refusal_ground,
         person_id: app.person_id.clone(),
         target_cis_id: app.target_cis_id.clone(),
-        application_status: app.status()?,
+        application_status: app.status,
         application_version: app.version,
         opinion_id,
         id: r.id,
@@ -147,23 +142,23 @@ pub async fn issue_referral(
             if app.version != expected {
                 return Err(stale("application"));
             }
-            check_decision_allowed(app.status()?)?;
+            check_decision_allowed(app.status)?;
             check_referral_allowed(new.decision, &app.declared_benefits()?)?;
             let row = ReferralRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 application_id: app.id.clone(),
-                decision: new.decision.as_str().to_owned(),
+                decision: new.decision,
                 reasons,
                 decided_by: caller.id.clone(),
                 issued_at: db::now(),
-                refusal_ground: refusal_ground.map(|g| g.as_str().to_owned()),
+                refusal_ground,
             };
             super::store::insert(conn, &row)?;
             let status = match new.decision {
                 Decision::Referred => ApplicationStatus::Referred,
                 Decision::Refused => ApplicationStatus::Refused,
             };
-            let app = store::set_status(conn, &app, expected, status.as_str())?;
+            let app = store::set_status(conn, &app, expected, status)?;
             let event = match new.decision {
                 Decision::Referred => EventType::ReferralIssued,
                 Decision::Refused => EventType::ReferralRefused,

@@ -10,8 +10,24 @@ use crate::error::ApiError;
 use crate::referral_applications::model::ExcludingBenefit;
 
 /// MOPR's decision on an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Decision {
     /// Skierowanie: the person is referred to the CIS.
     Referred,
@@ -19,25 +35,27 @@ pub enum Decision {
     Refused,
 }
 
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Referred => "referred",
-            Self::Refused => "refused",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "referred" => Some(Self::Referred),
-            "refused" => Some(Self::Refused),
-            _ => None,
-        }
-    }
-}
+crate::text_enum!(Decision);
 
 /// Why MOPR refuses a referral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum RefusalGround {
     /// The person is entitled to a benefit of art. 1 ust. 3 (unemployment benefit, pension, …).
     BenefitEntitlement,
@@ -49,26 +67,7 @@ pub enum RefusalGround {
     Other,
 }
 
-impl RefusalGround {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BenefitEntitlement => "benefit_entitlement",
-            Self::NotInEligibleGroup => "not_in_eligible_group",
-            Self::NegativeOpinion => "negative_opinion",
-            Self::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::BenefitEntitlement,
-            Self::NotInEligibleGroup,
-            Self::NegativeOpinion,
-            Self::Other,
-        ]
-        .into_iter()
-        .find(|g| g.as_str() == s)
-    }
-}
+crate::text_enum!(RefusalGround);
 
 /// Art. 1 ust. 3: a person entitled to one of the listed benefits cannot be referred; MOPR refuses instead.
 pub fn check_referral_allowed(
@@ -90,9 +89,9 @@ pub fn check_referral_allowed(
 pub struct ReferralRow {
     pub id: String,
     pub application_id: String,
-    pub decision: String,
+    pub decision: Decision,
     pub reasons: Option<String>,
     pub decided_by: String,
     pub issued_at: NaiveDateTime,
-    pub refusal_ground: Option<String>,
+    pub refusal_ground: Option<RefusalGround>,
 }

@@ -150,7 +150,7 @@ pub async fn create_user(
             username: new.username,
             display_name: new.display_name,
             password_hash: password::hash(&new.password)?,
-            role: new.role.as_str().to_owned(),
+            role: new.role,
             active: true,
             failed_logins: 0,
             last_failed_login_at: None,

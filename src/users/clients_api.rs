@@ -105,7 +105,7 @@ pub async fn create_api_client(
             client_id: format!("rc_{}", id.simple()),
             secret_hash,
             name: new.name,
-            role: new.role.as_str().to_owned(),
+            role: new.role,
             active: true,
             created_by: caller.id.clone(),
             created_at: crate::db::now(),

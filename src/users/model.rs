@@ -105,7 +105,7 @@ pub struct UserRow {
     pub username: String,
     pub display_name: Option<String>,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub failed_logins: i32,
     pub last_failed_login_at: Option<NaiveDateTime>,
@@ -117,8 +117,7 @@ pub struct UserRow {
 impl UserRow {
     pub fn into_view(self) -> Result<User, ApiError> {
         Ok(User {
-            role: Role::parse(&self.role)
-                .ok_or_else(|| ApiError::internal("unknown role in database"))?,
+            role: self.role,
             id: self.id,
             institution_id: self.institution_id,
             username: self.username,
@@ -185,7 +184,7 @@ pub struct ApiClientRow {
     pub client_id: String,
     pub secret_hash: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -197,8 +196,7 @@ pub struct ApiClientRow {
 impl ApiClientRow {
     pub fn into_view(self) -> Result<ApiClient, ApiError> {
         Ok(ApiClient {
-            role: Role::parse(&self.role)
-                .ok_or_else(|| ApiError::internal("unknown role in database"))?,
+            role: self.role,
             id: self.id,
             institution_id: self.institution_id,
             client_id: self.client_id,
