@@ -71,10 +71,6 @@ impl Config {
             login_window: Duration::from_secs(300),
         }
     }
-
-    pub fn is_postgres(&self) -> bool {
-        is_postgres_url(&self.database_url)
-    }
 }
 
 pub fn is_postgres_url(url: &str) -> bool {

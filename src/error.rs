@@ -302,12 +302,6 @@ mod r2d2_error {
     pub use diesel::r2d2::PoolError;
 }
 
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(e: validator::ValidationErrors) -> Self {
-        ApiError::Validation(crate::validation::field_errors(&e))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,7 +107,6 @@ pub enum StartError {
 pub struct Application {
     port: u16,
     server: Server,
-    pool: DbPool,
     clock: Arc<calendar::Clock>,
 }
 
@@ -139,7 +138,7 @@ impl Application {
         let clock = Arc::new(calendar::Clock::default());
         let state = AppState {
             clock: clock.clone(),
-            pool: pool.clone(),
+            pool,
             tokens: Arc::new(auth::tokens::TokenService::new(&config)),
             config: Arc::new(config),
         };
@@ -147,17 +146,12 @@ impl Application {
         Ok(Self {
             port,
             server,
-            pool,
             clock,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
-    }
-
-    pub fn pool(&self) -> &DbPool {
-        &self.pool
     }
 
     /// The clock the service judges deadlines by (tests move it).

@@ -1,7 +1,14 @@
-//! Turning `validator` reports into the API's field errors, with dotted paths into nested bodies.
+//! Turning `validator` reports into the API's field errors, with dotted paths into nested bodies. Only this module
+//! knows `validator`; `error` does not know this module.
 
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 use validator::{ValidationErrors, ValidationErrorsKind};
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::Validation(field_errors(&e))
+    }
+}
 
 /// Flattens a (possibly nested) validation report into one list of field errors, sorted by field so that the
 /// order is stable between runs.

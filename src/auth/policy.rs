@@ -87,78 +87,6 @@ pub fn role_allowed_in(kind: InstitutionKind, role: Role) -> bool {
     }
 }
 
-#[cfg(test)]
-pub mod tests {
-    use super::*;
-    use crate::auth::PrincipalType;
-
-    pub fn caller(kind: Option<InstitutionKind>, role: Role) -> Caller {
-        Caller {
-            id: "u".into(),
-            principal: PrincipalType::User,
-            institution_id: kind.map(|k| format!("inst-{}", k.as_str())),
-            kind,
-            role,
-            request_id: "r".into(),
-        }
-    }
-
-    #[test]
-    fn only_platform_admins_register_institutions() {
-        assert!(may_create_institution(&caller(None, Role::PlatformAdmin)).is_ok());
-        for kind in InstitutionKind::ALL {
-            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
-                assert!(may_create_institution(&caller(Some(kind), role)).is_err());
-            }
-        }
-    }
-
-    #[test]
-    fn admins_manage_only_their_own_institution() {
-        let admin = caller(Some(InstitutionKind::Cis), Role::Admin);
-        let scope = account_admin_scope(&admin).unwrap();
-        assert!(scope.covers("inst-CIS"));
-        assert!(!scope.covers("inst-MOPR"));
-        assert!(
-            account_admin_scope(&caller(None, Role::PlatformAdmin))
-                .unwrap()
-                .covers("x")
-        );
-        for role in [Role::Staff, Role::SocialWorker, Role::Director] {
-            assert!(account_admin_scope(&caller(Some(InstitutionKind::Mopr), role)).is_err());
-        }
-    }
-
-    #[test]
-    fn audit_is_for_mopr_directors_and_platform_admins() {
-        for kind in InstitutionKind::ALL {
-            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
-                let allowed = kind == InstitutionKind::Mopr && role == Role::Director;
-                assert_eq!(
-                    may_read_audit(&caller(Some(kind), role)).is_ok(),
-                    allowed,
-                    "{kind:?} {role:?}"
-                );
-            }
-        }
-        assert!(may_read_audit(&caller(None, Role::PlatformAdmin)).is_ok());
-    }
-
-    #[test]
-    fn social_workers_exist_only_in_mopr() {
-        assert!(role_allowed_in(InstitutionKind::Mopr, Role::SocialWorker));
-        for kind in [
-            InstitutionKind::Cis,
-            InstitutionKind::Pcpr,
-            InstitutionKind::Ngo,
-        ] {
-            assert!(!role_allowed_in(kind, Role::SocialWorker));
-            assert!(role_allowed_in(kind, Role::Director));
-        }
-        assert!(!role_allowed_in(InstitutionKind::Mopr, Role::PlatformAdmin));
-    }
-}
-
 /// Which persons a caller may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersonScope {
@@ -197,51 +125,6 @@ pub fn may_update_person(caller: &Caller, registered_by: &str) -> Result<(), Api
         PersonScope::Institution(_) => Err(forbidden(
             "change a person registered by another institution",
         )),
-    }
-}
-
-#[cfg(test)]
-mod person_tests {
-    use super::tests::caller;
-    use super::*;
-
-    #[test]
-    fn persons_are_casework_not_administration() {
-        for kind in InstitutionKind::ALL {
-            assert!(person_scope(&caller(Some(kind), Role::Admin)).is_err());
-            assert!(person_scope(&caller(Some(kind), Role::Staff)).is_ok());
-        }
-        assert!(person_scope(&caller(None, Role::PlatformAdmin)).is_err());
-        assert_eq!(
-            person_scope(&caller(Some(InstitutionKind::Mopr), Role::Staff)).unwrap(),
-            PersonScope::All
-        );
-    }
-
-    #[test]
-    fn a_cis_does_not_register_persons() {
-        assert!(may_register_person(&caller(Some(InstitutionKind::Cis), Role::Director)).is_err());
-        for kind in [
-            InstitutionKind::Mopr,
-            InstitutionKind::Pcpr,
-            InstitutionKind::Ngo,
-        ] {
-            assert!(may_register_person(&caller(Some(kind), Role::Staff)).is_ok());
-        }
-    }
-
-    #[test]
-    fn only_mopr_and_the_registering_institution_correct_a_record() {
-        let ngo = caller(Some(InstitutionKind::Ngo), Role::Staff);
-        assert!(may_update_person(&ngo, "inst-NGO").is_ok());
-        assert!(may_update_person(&ngo, "inst-PCPR").is_err());
-        assert!(
-            may_update_person(
-                &caller(Some(InstitutionKind::Mopr), Role::Staff),
-                "inst-NGO"
-            )
-            .is_ok()
-        );
     }
 }
 
@@ -315,6 +198,160 @@ pub fn may_withdraw_application(caller: &Caller, case: CaseParties<'_>) -> Resul
     }
 }
 
+/// The institutions an IPZS involves: the CIS that runs it and the MOPR that referred the participant.
+pub fn sees_ipzs(caller: &Caller, mopr_id: &str, cis_id: &str) -> bool {
+    is_caseworker(caller) && (caller.belongs_to(mopr_id) || caller.belongs_to(cis_id))
+}
+
+/// Signing, terminating and completing an IPZS and writing to the participant: the CIS's casework roles.
+pub fn may_run_ipzs(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Cis) && is_caseworker(caller) {
+        Ok(())
+    } else {
+        Err(forbidden("sign or change an IPZS"))
+    }
+}
+
+/// The admission list and the qualification request are sent by the CIS director.
+pub fn may_act_as_cis_director(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Cis) && caller.role == Role::Director {
+        Ok(())
+    } else {
+        Err(forbidden("act for the CIS director"))
+    }
+}
+
+/// Qualification after the trial month is the MOPR director's decision.
+pub fn may_decide_qualification(caller: &Caller) -> Result<(), ApiError> {
+    may_decide_referral(caller).map_err(|_| forbidden("decide on qualification"))
+}
+
+/// Health-insurance registration is MOPR's (its casework roles).
+pub fn may_record_insurance(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+        Ok(())
+    } else {
+        Err(forbidden("record health-insurance registration"))
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use crate::auth::PrincipalType;
+
+    pub fn caller(kind: Option<InstitutionKind>, role: Role) -> Caller {
+        Caller {
+            id: "u".into(),
+            principal: PrincipalType::User,
+            institution_id: kind.map(|k| format!("inst-{}", k.as_str())),
+            kind,
+            role,
+            request_id: "r".into(),
+        }
+    }
+
+    #[test]
+    fn only_platform_admins_register_institutions() {
+        assert!(may_create_institution(&caller(None, Role::PlatformAdmin)).is_ok());
+        for kind in InstitutionKind::ALL {
+            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
+                assert!(may_create_institution(&caller(Some(kind), role)).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn admins_manage_only_their_own_institution() {
+        let admin = caller(Some(InstitutionKind::Cis), Role::Admin);
+        let scope = account_admin_scope(&admin).unwrap();
+        assert!(scope.covers("inst-CIS"));
+        assert!(!scope.covers("inst-MOPR"));
+        assert!(
+            account_admin_scope(&caller(None, Role::PlatformAdmin))
+                .unwrap()
+                .covers("x")
+        );
+        for role in [Role::Staff, Role::SocialWorker, Role::Director] {
+            assert!(account_admin_scope(&caller(Some(InstitutionKind::Mopr), role)).is_err());
+        }
+    }
+
+    #[test]
+    fn audit_is_for_mopr_directors_and_platform_admins() {
+        for kind in InstitutionKind::ALL {
+            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
+                let allowed = kind == InstitutionKind::Mopr && role == Role::Director;
+                assert_eq!(
+                    may_read_audit(&caller(Some(kind), role)).is_ok(),
+                    allowed,
+                    "{kind:?} {role:?}"
+                );
+            }
+        }
+        assert!(may_read_audit(&caller(None, Role::PlatformAdmin)).is_ok());
+    }
+
+    #[test]
+    fn social_workers_exist_only_in_mopr() {
+        assert!(role_allowed_in(InstitutionKind::Mopr, Role::SocialWorker));
+        for kind in [
+            InstitutionKind::Cis,
+            InstitutionKind::Pcpr,
+            InstitutionKind::Ngo,
+        ] {
+            assert!(!role_allowed_in(kind, Role::SocialWorker));
+            assert!(role_allowed_in(kind, Role::Director));
+        }
+        assert!(!role_allowed_in(InstitutionKind::Mopr, Role::PlatformAdmin));
+    }
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::tests::caller;
+    use super::*;
+
+    #[test]
+    fn persons_are_casework_not_administration() {
+        for kind in InstitutionKind::ALL {
+            assert!(person_scope(&caller(Some(kind), Role::Admin)).is_err());
+            assert!(person_scope(&caller(Some(kind), Role::Staff)).is_ok());
+        }
+        assert!(person_scope(&caller(None, Role::PlatformAdmin)).is_err());
+        assert_eq!(
+            person_scope(&caller(Some(InstitutionKind::Mopr), Role::Staff)).unwrap(),
+            PersonScope::All
+        );
+    }
+
+    #[test]
+    fn a_cis_does_not_register_persons() {
+        assert!(may_register_person(&caller(Some(InstitutionKind::Cis), Role::Director)).is_err());
+        for kind in [
+            InstitutionKind::Mopr,
+            InstitutionKind::Pcpr,
+            InstitutionKind::Ngo,
+        ] {
+            assert!(may_register_person(&caller(Some(kind), Role::Staff)).is_ok());
+        }
+    }
+
+    #[test]
+    fn only_mopr_and_the_registering_institution_correct_a_record() {
+        let ngo = caller(Some(InstitutionKind::Ngo), Role::Staff);
+        assert!(may_update_person(&ngo, "inst-NGO").is_ok());
+        assert!(may_update_person(&ngo, "inst-PCPR").is_err());
+        assert!(
+            may_update_person(
+                &caller(Some(InstitutionKind::Mopr), Role::Staff),
+                "inst-NGO"
+            )
+            .is_ok()
+        );
+    }
+}
+
 #[cfg(test)]
 mod case_tests {
     use super::tests::caller;
@@ -371,42 +408,5 @@ mod case_tests {
                 );
             }
         }
-    }
-}
-
-/// The institutions an IPZS involves: the CIS that runs it and the MOPR that referred the participant.
-pub fn sees_ipzs(caller: &Caller, mopr_id: &str, cis_id: &str) -> bool {
-    is_caseworker(caller) && (caller.belongs_to(mopr_id) || caller.belongs_to(cis_id))
-}
-
-/// Signing, terminating and completing an IPZS and writing to the participant: the CIS's casework roles.
-pub fn may_run_ipzs(caller: &Caller) -> Result<(), ApiError> {
-    if caller.is_kind(InstitutionKind::Cis) && is_caseworker(caller) {
-        Ok(())
-    } else {
-        Err(forbidden("sign or change an IPZS"))
-    }
-}
-
-/// The admission list and the qualification request are sent by the CIS director.
-pub fn may_act_as_cis_director(caller: &Caller) -> Result<(), ApiError> {
-    if caller.is_kind(InstitutionKind::Cis) && caller.role == Role::Director {
-        Ok(())
-    } else {
-        Err(forbidden("act for the CIS director"))
-    }
-}
-
-/// Qualification after the trial month is the MOPR director's decision.
-pub fn may_decide_qualification(caller: &Caller) -> Result<(), ApiError> {
-    may_decide_referral(caller).map_err(|_| forbidden("decide on qualification"))
-}
-
-/// Health-insurance registration is MOPR's (its casework roles).
-pub fn may_record_insurance(caller: &Caller) -> Result<(), ApiError> {
-    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
-        Ok(())
-    } else {
-        Err(forbidden("record health-insurance registration"))
     }
 }

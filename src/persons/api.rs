@@ -1,9 +1,9 @@
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::model::{NewPerson, Person, PersonChange, PersonPatch, PersonRow};
+use super::model::{NewPerson, Person, PersonRow};
 use super::store::{self, PersonChangeRow, SearchFilter};
 use super::{names, pesel};
 use crate::AppState;
@@ -12,11 +12,10 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, PersonScope};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
-use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams, take_page};
 
 /// 409 for a PESEL already in the registry; links the existing record only when the caller may see it.
-fn duplicate_pesel(
+pub(super) fn duplicate_pesel(
     conn: &mut DbConnection,
     scope: &PersonScope,
     existing: &str,
@@ -30,7 +29,12 @@ fn duplicate_pesel(
     })
 }
 
-fn change_row(caller: &Caller, person_id: &str, version: i32, fields: &[&str]) -> PersonChangeRow {
+pub(super) fn change_row(
+    caller: &Caller,
+    person_id: &str,
+    version: i32,
+    fields: &[&str],
+) -> PersonChangeRow {
     PersonChangeRow {
         id: uuid::Uuid::now_v7().to_string(),
         person_id: person_id.to_owned(),
@@ -42,7 +46,7 @@ fn change_row(caller: &Caller, person_id: &str, version: i32, fields: &[&str]) -
     }
 }
 
-fn with_etag(
+pub(super) fn with_etag(
     status: actix_web::http::StatusCode,
     row: PersonRow,
 ) -> Result<HttpResponse, ApiError> {
@@ -239,127 +243,4 @@ pub async fn get_person(
     })
     .await?;
     with_etag(actix_web::http::StatusCode::OK, row)
-}
-
-/// Update a person.
-///
-/// A JSON merge patch (RFC 7396; `application/json` or `application/merge-patch+json`): fields you send are set,
-/// `null` clears an optional field, others stay. The whole record is validated again. Requires `If-Match` with the
-/// ETag you read (428 without it, 412 if it changed since). MOPR may correct any record; another institution only
-/// the records it registered. Which fields changed, by whom and when, is kept (`GET …/changes`).
-#[utoipa::path(
-    tag = "persons",
-    operation_id = "update_person",
-    security(("bearer_jwt" = [])),
-    params(
-        ("id" = String, Path, description = "The person's id."),
-        ("If-Match" = String, Header, description = "The ETag of the record as last read, e.g. `\"1\"`.", pattern = r#"^(W/)?"[0-9]+"$"#),
-    ),
-    request_body = PersonPatch,
-    responses(
-        (status = 200, description = "Updated; `ETag` carries the new version.", body = Person),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-    )
-)]
-#[patch("/persons/{id}")]
-pub async fn update_person(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: web::Json<PersonPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let scope = policy::person_scope(&caller)?;
-    let expected = if_match.required()?;
-    let id = id.into_inner();
-    let patch = body.into_inner();
-    let today = state.clock.today();
-    let row = db::run(&state.pool, move |conn| {
-        db::write_tx(conn, |conn| {
-            let current = store::get_visible(conn, &scope, &id)?
-                .ok_or_else(|| ApiError::not_found("person"))?;
-            policy::may_update_person(&caller, &current.registered_by_institution_id)?;
-            if current.version != expected {
-                return Err(stale("person"));
-            }
-            let (next, changed) = patch.apply(&current.valid()?, today)?;
-            if changed.is_empty() {
-                return Ok(current);
-            }
-            if changed.contains(&"pesel")
-                && let Some(p) = &next.pesel
-                && let Some(existing) = store::find_id_by_pesel(conn, p)?
-                && existing != id
-            {
-                return Err(duplicate_pesel(conn, &scope, &existing)?);
-            }
-            let row = current.with(next, db::now());
-            store::update(conn, &row, expected)?;
-            store::insert_change(conn, &change_row(&caller, &row.id, row.version, &changed))?;
-            audit::record(
-                conn,
-                &caller,
-                Entry::new(Action::Update, "person", &row.id)
-                    .person(&row.id)
-                    .detail(changed.join(",")),
-            )?;
-            Ok(row)
-        })
-    })
-    .await?;
-    with_etag(actix_web::http::StatusCode::OK, row)
-}
-
-/// List a person's changes.
-///
-/// Who changed which fields of the record, and when, oldest first. The values themselves are not repeated.
-#[utoipa::path(
-    tag = "persons",
-    operation_id = "list_person_changes",
-    security(("bearer_jwt" = [])),
-    params(("id" = String, Path, description = "The person's id."), PageParams),
-    responses(
-        (status = 200, description = "One page of changes, oldest first.", body = Page<PersonChange>),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-    )
-)]
-#[get("/persons/{id}/changes")]
-pub async fn list_person_changes(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    page: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let scope = policy::person_scope(&caller)?;
-    let page = page.resolve()?;
-    let limit = page.limit;
-    let id = id.into_inner();
-    let rows = db::run(&state.pool, move |conn| {
-        store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))?;
-        let rows = store::changes(conn, &id, &page)?;
-        audit::record(
-            conn,
-            &caller,
-            Entry::new(Action::Read, "person", &id)
-                .person(&id)
-                .detail("changes"),
-        )?;
-        Ok(rows)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(
-        rows,
-        limit,
-        |r| &r.id,
-        |r| PersonChange {
-            version: r.version,
-            changed_at: r.changed_at.and_utc(),
-            actor_id: r.actor_id,
-            actor_institution_id: r.actor_institution_id,
-            fields: r.fields.split(',').map(str::to_owned).collect(),
-        },
-    )))
 }

@@ -9,11 +9,12 @@ pub mod model;
 pub mod names;
 pub mod pesel;
 pub mod store;
+pub mod update_api;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(api::list_persons)
         .service(api::create_person)
         .service(api::get_person)
-        .service(api::update_person)
-        .service(api::list_person_changes);
+        .service(update_api::update_person)
+        .service(update_api::list_person_changes);
 }

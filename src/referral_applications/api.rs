@@ -13,14 +13,16 @@ use crate::auth::{Caller, InstitutionKind};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
 use crate::events::{self, EventType};
-use crate::http::{IfMatch, stale};
 use crate::pagination::{Page, PageParams};
 use crate::{institutions, persons};
 
 /// Why an institution may see the person of an application.
-const ACCESS_REASON: &str = "referral_application";
+pub(super) const ACCESS_REASON: &str = "referral_application";
 
-fn respond(status: actix_web::http::StatusCode, view: ReferralApplication) -> HttpResponse {
+pub(super) fn respond(
+    status: actix_web::http::StatusCode,
+    view: ReferralApplication,
+) -> HttpResponse {
     crate::http::record_response(
         status,
         view.version,
@@ -31,7 +33,7 @@ fn respond(status: actix_web::http::StatusCode, view: ReferralApplication) -> Ht
 }
 
 /// The MOPR that will decide: the filer itself, the one named, or the only one the platform has.
-fn resolve_mopr(
+pub(super) fn resolve_mopr(
     conn: &mut DbConnection,
     caller: &Caller,
     named: Option<&str>,
@@ -280,70 +282,6 @@ pub async fn get_referral_application(
             &caller,
             Entry::new(Action::Read, "referral_application", &row.id).person(&row.person_id),
         )?;
-        let mut views = view::build_all(conn, &caller, vec![row], today)?;
-        views
-            .pop()
-            .ok_or_else(|| ApiError::internal("view missing"))
-    })
-    .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, view))
-}
-
-/// Withdraw a referral application.
-///
-/// The institution that filed it may withdraw it while MOPR has not decided (`submitted` or `opinion_issued`);
-/// afterwards 409 (`already_decided`, `already_withdrawn`). MOPR and the target CIS are told through their
-/// inbox feeds. Requires `If-Match`.
-#[utoipa::path(
-    tag = "referral-applications",
-    operation_id = "withdraw_referral_application",
-    security(("bearer_jwt" = [])),
-    params(
-        ("id" = String, Path, description = "The application's id."),
-        ("If-Match" = String, Header, description = "The ETag of the application as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
-    ),
-    responses(
-        (status = 200, description = "Withdrawn.", body = ReferralApplication),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-    )
-)]
-#[post("/referral-applications/{id}/withdraw")]
-pub async fn withdraw_referral_application(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    policy::may_file_application(&caller)?;
-    let expected = if_match.required()?;
-    let id = id.into_inner();
-    let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
-        let row = db::write_tx(conn, |conn| {
-            let row = store::load_visible(conn, &caller, &id)?;
-            policy::may_withdraw_application(&caller, view::parties(&row))?;
-            if row.version != expected {
-                return Err(stale("application"));
-            }
-            super::model::check_withdrawal_allowed(row.status)?;
-            let row = store::set_status(conn, &row, expected, ApplicationStatus::Withdrawn)?;
-            events::emit(
-                conn,
-                EventType::ApplicationWithdrawn,
-                "referral_application",
-                &row.id,
-                &[&row.mopr_id, &row.target_cis_id],
-            )?;
-            audit::record(
-                conn,
-                &caller,
-                Entry::new(Action::Transition, "referral_application", &row.id)
-                    .person(&row.person_id)
-                    .detail("withdraw"),
-            )?;
-            Ok(row)
-        })?;
         let mut views = view::build_all(conn, &caller, vec![row], today)?;
         views
             .pop()

@@ -3,7 +3,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use super::model::{NewUser, PasswordReset, User, UserRow, check_role};
+use super::model::{NewUser, User, UserRow, check_role};
 use super::store;
 use crate::AppState;
 use crate::audit::{self, Action, Entry};
@@ -50,14 +50,17 @@ pub(crate) fn target_institution(
 }
 
 /// Whether a scope covers an account that may belong to no institution (a platform admin's).
-fn covers(scope: &AdminScope, institution_id: Option<&str>) -> bool {
+pub(super) fn covers(scope: &AdminScope, institution_id: Option<&str>) -> bool {
     match institution_id {
         Some(inst) => scope.covers(inst),
         None => *scope == AdminScope::Platform,
     }
 }
 
-fn respond(status: actix_web::http::StatusCode, row: UserRow) -> Result<HttpResponse, ApiError> {
+pub(super) fn respond(
+    status: actix_web::http::StatusCode,
+    row: UserRow,
+) -> Result<HttpResponse, ApiError> {
     let view = row.into_view()?;
     Ok(crate::http::record_response(
         status,
@@ -200,7 +203,7 @@ pub async fn get_user(
     respond(actix_web::http::StatusCode::OK, row)
 }
 
-async fn change_user(
+pub(super) async fn change_user(
     state: web::Data<AppState>,
     caller: Caller,
     id: String,
@@ -226,128 +229,4 @@ async fn change_user(
     })
     .await?;
     respond(actix_web::http::StatusCode::OK, row)
-}
-
-/// Deactivate a user account.
-///
-/// The account can no longer sign in and its existing tokens stop working at once. Admins cannot deactivate
-/// themselves (`cannot_deactivate_self`), so an institution is never left without a way back in. Requires `If-Match`.
-#[utoipa::path(
-    tag = "users",
-    operation_id = "deactivate_user",
-    security(("bearer_jwt" = [])),
-    params(
-        ("id" = String, Path, description = "The user's id."),
-        ("If-Match" = String, Header, description = "The ETag of the account as last read, e.g. `\"3\"`.", pattern = r#"^(W/)?"[0-9]+"$"#),
-    ),
-    responses(
-        (status = 200, description = "Deactivated.", body = User),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-    )
-)]
-#[post("/users/{id}/deactivate")]
-pub async fn deactivate_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    policy::account_admin_scope(&caller)?;
-    if_match.required()?;
-    let id = id.into_inner();
-    if id == caller.id {
-        return Err(ApiError::Conflict {
-            code: "cannot_deactivate_self",
-            detail: "you cannot deactivate your own account".into(),
-            existing: None,
-        });
-    }
-    change_user(
-        state,
-        caller,
-        id,
-        if_match,
-        "deactivate",
-        |conn, row, version| {
-            store::set_user_active(conn, &row.id, version, false, crate::db::now())
-        },
-    )
-    .await
-}
-
-/// Reactivate a user account.
-///
-/// Requires `If-Match`.
-#[utoipa::path(
-    tag = "users",
-    operation_id = "activate_user",
-    security(("bearer_jwt" = [])),
-    params(
-        ("id" = String, Path, description = "The user's id."),
-        ("If-Match" = String, Header, description = "The ETag of the account as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
-    ),
-    responses(
-        (status = 200, description = "Active again.", body = User),
-        (status = 404, response = crate::openapi::NotFound),
-    )
-)]
-#[post("/users/{id}/activate")]
-pub async fn activate_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
-    change_user(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        "activate",
-        |conn, row, version| store::set_user_active(conn, &row.id, version, true, crate::db::now()),
-    )
-    .await
-}
-
-/// Reset a user's password.
-///
-/// Sets a new password chosen by the admin and clears the account's failed sign-in count. Requires `If-Match`.
-#[utoipa::path(
-    tag = "users",
-    operation_id = "reset_user_password",
-    security(("bearer_jwt" = [])),
-    params(
-        ("id" = String, Path, description = "The user's id."),
-        ("If-Match" = String, Header, description = "The ETag of the account as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
-    ),
-    request_body = PasswordReset,
-    responses(
-        (status = 200, description = "The password is changed.", body = User),
-        (status = 404, response = crate::openapi::NotFound),
-    )
-)]
-#[post("/users/{id}/password")]
-pub async fn reset_user_password(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: web::Json<PasswordReset>,
-) -> Result<HttpResponse, ApiError> {
-    body.validate()?;
-    let new_password = body.into_inner().password;
-    // Hashed before the transaction opens, so the write lock is not held for the hash's ~tens of milliseconds.
-    let hash = web::block(move || password::hash(&new_password)).await??;
-    change_user(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        "reset_password",
-        move |conn, row, version| {
-            store::set_user_password(conn, &row.id, version, &hash, crate::db::now())
-        },
-    )
-    .await
 }

@@ -99,23 +99,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
-impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
-    }
-
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path))
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path)
-            .send()
-            .await
-            .expect("request sent")
-    }
-}
-
 /// Reads a JSON body, failing the test with the raw text when it is not JSON.
 pub async fn json(resp: Response) -> Value {
     let text = resp.text().await.expect("body read");
@@ -169,7 +152,80 @@ pub const DEMO_USERS: [(&str, &str, &str); 9] = [
     ("platform-admin", "", "platform_admin"),
 ];
 
+/// The ETag header of a response.
+pub fn etag_of(resp: &Response) -> String {
+    resp.headers()
+        .get("etag")
+        .expect("an ETag header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The claims of a JWT, decoded without verification (for assertions only).
+pub fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url payload");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+#[allow(dead_code)]
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap()
+}
+
+/// A valid PESEL for a birth date, a 3-digit serial and sex (the century goes into the month).
+pub fn make_pesel(year: i32, month: u32, day: u32, serial: u32, female: bool) -> String {
+    let offset = match year / 100 {
+        18 => 80,
+        19 => 0,
+        20 => 20,
+        21 => 40,
+        22 => 60,
+        _ => panic!("no PESEL for {year}"),
+    };
+    let s = format!(
+        "{:02}{:02}{:02}{:03}{}",
+        year % 100,
+        month + offset,
+        day,
+        serial % 1000,
+        if female { 2 } else { 1 }
+    );
+    let weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+    let sum: u32 = s
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{s}{}", (10 - sum % 10) % 10)
+}
+
+/// Today in Europe/Warsaw, as the service judges deadlines.
+pub fn today() -> chrono::NaiveDate {
+    reintegra::calendar::today_in_warsaw()
+}
+
+/// What a test does with its service: sign in, call, and walk the procedures.
 impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// Posts a token request form.
     pub async fn token_request(&self, form: &[(&str, &str)]) -> Response {
         self.request(Method::POST, "/api/v1/auth/token")
@@ -281,61 +337,7 @@ impl TestApp {
             }
         }
     }
-}
 
-/// The ETag header of a response.
-pub fn etag_of(resp: &Response) -> String {
-    resp.headers()
-        .get("etag")
-        .expect("an ETag header")
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// The claims of a JWT, decoded without verification (for assertions only).
-pub fn claims_of(token: &str) -> Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).expect("a JWT has three parts");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("base64url payload");
-    serde_json::from_slice(&bytes).expect("JSON claims")
-}
-
-#[allow(dead_code)]
-pub fn status(code: u16) -> StatusCode {
-    StatusCode::from_u16(code).unwrap()
-}
-
-/// A valid PESEL for a birth date, a 3-digit serial and sex (the century goes into the month).
-pub fn make_pesel(year: i32, month: u32, day: u32, serial: u32, female: bool) -> String {
-    let offset = match year / 100 {
-        18 => 80,
-        19 => 0,
-        20 => 20,
-        21 => 40,
-        22 => 60,
-        _ => panic!("no PESEL for {year}"),
-    };
-    let s = format!(
-        "{:02}{:02}{:02}{:03}{}",
-        year % 100,
-        month + offset,
-        day,
-        serial % 1000,
-        if female { 2 } else { 1 }
-    );
-    let weights = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
-    let sum: u32 = s
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!("{s}{}", (10 - sum % 10) % 10)
-}
-
-impl TestApp {
     /// Registers a person as the given demo user and returns the created record.
     pub async fn create_person(&self, username: &str, body: &Value) -> Value {
         let token = self.token(username).await;
@@ -347,14 +349,7 @@ impl TestApp {
         assert_eq!(status, 201, "{v}");
         v
     }
-}
 
-/// Today in Europe/Warsaw, as the service judges deadlines.
-pub fn today() -> chrono::NaiveDate {
-    reintegra::calendar::today_in_warsaw()
-}
-
-impl TestApp {
     /// Registers a person (as `registrar`) and files an application for them (as `filer`), received `received_on`.
     pub async fn file_application(
         &self,
@@ -462,9 +457,7 @@ impl TestApp {
             body["next_cursor"].as_str().map(str::to_owned),
         )
     }
-}
 
-impl TestApp {
     /// The service's "today".
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
