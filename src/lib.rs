@@ -118,6 +118,14 @@ impl Application {
         if applied > 0 {
             log::info!("applied {applied} migration(s)");
         }
+        {
+            let mut conn = pool.get().map_err(|e| StartError::Other(e.to_string()))?;
+            let projected = deadlines::store::rebuild_if_empty(&mut conn)
+                .map_err(|e| StartError::Other(format!("obligations: {e}")))?;
+            if projected > 0 {
+                log::info!("projected the obligations of {projected} existing record(s)");
+            }
+        }
         if config.demo {
             let mut conn = pool.get().map_err(|e| StartError::Other(e.to_string()))?;
             if demo::seed(&mut conn)

@@ -299,5 +299,6 @@ mod text_enum_tests {
         stored_names_are_the_api_names::<persons::pesel::Sex>();
         stored_names_are_the_api_names::<qualifications::model::QualificationDecision>();
         stored_names_are_the_api_names::<opinions::model::Recommendation>();
+        stored_names_are_the_api_names::<crate::deadlines::model::DeadlineKind>();
     }
 }

@@ -249,3 +249,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     ipzs,
     qualifications,
 );
+
+diesel::table! {
+    obligations (institution_id, kind, resource_id) {
+        institution_id -> Text,
+        kind -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        source_id -> Text,
+        person_id -> Text,
+        due_on -> Date,
+        met_on -> Nullable<Date>,
+    }
+}

@@ -1,18 +1,15 @@
 use actix_web::{HttpResponse, get, web};
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::model::{Deadline, DeadlineKind, ipzs_deadlines, opinion_deadlines, sort_key};
+use super::model::{Deadline, DeadlineKind, Position, StatusFilter};
+use super::store;
 use crate::AppState;
-use crate::auth::{Caller, InstitutionKind, policy};
+use crate::auth::{Caller, policy};
 use crate::db;
-use crate::db::schema::{opinions, referral_applications};
 use crate::error::ApiError;
 use crate::ipzs::model::DeadlineStatus;
-use crate::opinions::model::OpinionRow;
 use crate::pagination::{Page, PageParams, take_page};
-use crate::referral_applications::model::ApplicationRow;
 
 /// Filters of the deadline view.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,7 +26,8 @@ pub struct DeadlineQuery {
 /// decisions and health-insurance (de)registrations; for a CIS the admission lists, qualification requests and
 /// termination notices. Each has its due date, a status (`open`, `due_soon` within 3 days, `overdue`, `met`,
 /// `met_late`) judged by today's date in Europe/Warsaw, and a link to the record. Institutions of other kinds have
-/// none. Derived from the records, so it is always current.
+/// none. Derived from the records in the same transaction as every change, so it is always current; one indexed
+/// query per page, however many records the institution has.
 #[utoipa::path(
     tag = "deadlines",
     operation_id = "list_deadlines",
@@ -50,50 +48,26 @@ pub async fn list_deadlines(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let page = page.resolve()?;
+    let after = page
+        .after
+        .as_deref()
+        .map(|a| {
+            Position::parse(a).ok_or_else(|| ApiError::BadRequest {
+                code: "invalid_cursor",
+                detail: "the cursor is not one this API issued; start again without it".into(),
+            })
+        })
+        .transpose()?;
     let today = state.clock.today();
     let inst = caller.institution()?;
-    let kind = caller.kind;
     let q = query.into_inner();
-    let mut all: Vec<Deadline> = db::run(&state.pool, move |conn| {
-        let mut out = Vec::new();
-        match kind {
-            Some(InstitutionKind::Mopr) => {
-                let apps: Vec<(ApplicationRow, Option<OpinionRow>)> = referral_applications::table
-                    .left_join(opinions::table)
-                    .filter(referral_applications::mopr_id.eq(&inst))
-                    .select((
-                        ApplicationRow::as_select(),
-                        Option::<OpinionRow>::as_select(),
-                    ))
-                    .load(conn)?;
-                out.extend(opinion_deadlines(&apps, today));
-            }
-            Some(InstitutionKind::Cis) => {}
-            _ => return Ok(out),
-        }
-        let rows = crate::ipzs::store::all_of(conn, &inst)?;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let quals = crate::qualifications::store::all_for(conn, &ids)?;
-        for row in &rows {
-            let qual = quals.iter().find(|x| x.ipzs_id == row.id);
-            out.extend(ipzs_deadlines(
-                row,
-                qual,
-                caller.belongs_to(&row.cis_id),
-                today,
-            ));
-        }
-        Ok(out)
+    let status = q.status.map(|s| StatusFilter::of(s, today));
+    let limit = page.limit;
+    let mut rows = db::run(&state.pool, move |conn| {
+        store::page(conn, &inst, q.kind, status, after.as_ref(), limit)
     })
     .await?;
-    all.retain(|d| q.kind.is_none_or(|k| d.kind == k) && q.status.is_none_or(|s| d.status == s));
-    all.sort_by_key(sort_key);
-    if let Some(after) = &page.after {
-        all.retain(|d| sort_key(d) > *after);
-    }
-    let next_cursor = take_page(&mut all, page.limit, sort_key);
-    Ok(HttpResponse::Ok().json(Page {
-        items: all,
-        next_cursor,
-    }))
+    let next_cursor = take_page(&mut rows, limit, |o| o.position());
+    let items: Vec<Deadline> = rows.into_iter().map(|o| o.view(today)).collect();
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }

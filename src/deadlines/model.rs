@@ -1,19 +1,42 @@
-//! Which obligations each institution has, derived from the records of the procedure (nothing is stored twice).
+//! Which obligations each institution has, derived from the records of the procedure by pure rules. The derived
+//! obligations are stored (table `obligations`) and replaced in the same transaction as every change of their
+//! record, so the deadline view is one indexed, paged query; the state (`open`, `overdue`, …) depends on today and
+//! is computed when read.
 
 use chrono::{Days, NaiveDate};
+use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::schema::obligations;
 use crate::ipzs::model::{
-    DeadlineStatus, IpzsRow, IpzsStatus, deadline_status, insurance_reporting_due_on,
+    DUE_SOON_DAYS, DeadlineStatus, IpzsRow, IpzsStatus, deadline_status, insurance_reporting_due_on,
 };
 use crate::opinions::model::OpinionRow;
 use crate::qualifications::model::QualificationRow;
 use crate::referral_applications::model::{ApplicationRow, ApplicationStatus};
 
 /// The kinds of obligation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum DeadlineKind {
     /// MOPR: the social worker's opinion, 14 days after the application reached MOPR.
     Opinion,
@@ -32,6 +55,23 @@ pub enum DeadlineKind {
     TerminationNotice,
 }
 
+crate::text_enum!(DeadlineKind);
+
+/// One obligation as stored: who owes what by when, and when it was met.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = obligations)]
+pub struct Obligation {
+    pub institution_id: String,
+    pub kind: DeadlineKind,
+    pub resource_type: String,
+    pub resource_id: String,
+    /// The application or IPZS the obligation is derived from; its obligations are replaced together.
+    pub source_id: String,
+    pub person_id: String,
+    pub due_on: NaiveDate,
+    pub met_on: Option<NaiveDate>,
+}
+
 /// One obligation of the caller's institution.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Deadline {
@@ -48,131 +88,246 @@ pub struct Deadline {
     pub person_id: String,
 }
 
-fn deadline(
-    kind: DeadlineKind,
-    due_on: NaiveDate,
-    met_on: Option<NaiveDate>,
-    resource_type: &str,
-    resource_id: &str,
-    person_id: &str,
-    today: NaiveDate,
-) -> Deadline {
-    Deadline {
-        kind,
-        due_on,
-        status: deadline_status(due_on, met_on, today),
-        met_on,
-        resource_type: resource_type.to_owned(),
-        resource_id: resource_id.to_owned(),
-        link: crate::events::link(resource_type, resource_id),
-        person_id: person_id.to_owned(),
+impl Obligation {
+    pub fn view(self, today: NaiveDate) -> Deadline {
+        Deadline {
+            status: deadline_status(self.due_on, self.met_on, today),
+            link: crate::events::link(&self.resource_type, &self.resource_id),
+            kind: self.kind,
+            due_on: self.due_on,
+            met_on: self.met_on,
+            resource_type: self.resource_type,
+            resource_id: self.resource_id,
+            person_id: self.person_id,
+        }
+    }
+
+    /// The position in the view's order (soonest due first, then kind, then record): the cursor of a page.
+    pub fn position(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.due_on,
+            self.kind.as_str(),
+            self.resource_id
+        )
     }
 }
 
-/// MOPR's opinion deadlines for its applications (withdrawn ones owe nothing).
-pub fn opinion_deadlines(
-    apps: &[(ApplicationRow, Option<OpinionRow>)],
-    today: NaiveDate,
-) -> Vec<Deadline> {
-    apps.iter()
-        .filter(|(a, o)| a.status != ApplicationStatus::Withdrawn || o.is_some())
-        .map(|(a, o)| {
-            let met = o.as_ref().map(|o| {
-                o.issued_at
-                    .and_utc()
-                    .with_timezone(&chrono_tz::Europe::Warsaw)
-                    .date_naive()
-            });
-            deadline(
-                DeadlineKind::Opinion,
-                a.opinion_due_on,
-                met,
-                "referral_application",
-                &a.id,
-                &a.person_id,
-                today,
-            )
-        })
-        .collect()
+/// A position decoded from a cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub due_on: NaiveDate,
+    pub kind: DeadlineKind,
+    pub resource_id: String,
 }
 
-/// The obligations an IPZS gives the CIS (`as_cis`) or MOPR.
-pub fn ipzs_deadlines(
-    row: &IpzsRow,
-    q: Option<&QualificationRow>,
-    as_cis: bool,
-    today: NaiveDate,
-) -> Vec<Deadline> {
+impl Position {
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.splitn(3, '|');
+        Some(Position {
+            due_on: parts.next()?.parse().ok()?,
+            kind: DeadlineKind::parse(parts.next()?)?,
+            resource_id: parts.next()?.to_owned(),
+        })
+    }
+}
+
+/// The due dates that make an obligation of a given status today, for a status filter in SQL: `met` and
+/// `met_late` compare `met_on` with `due_on`; the open ones depend on how far `due_on` is from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Met on or before the due date.
+    Met,
+    /// Met after the due date.
+    MetLate,
+    /// Not met, due within this inclusive range of days.
+    Unmet {
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    },
+}
+
+impl StatusFilter {
+    pub fn of(status: DeadlineStatus, today: NaiveDate) -> Self {
+        let soon = today + Days::new(DUE_SOON_DAYS);
+        match status {
+            DeadlineStatus::Met => StatusFilter::Met,
+            DeadlineStatus::MetLate => StatusFilter::MetLate,
+            DeadlineStatus::Overdue => StatusFilter::Unmet {
+                from: None,
+                to: today.pred_opt(),
+            },
+            DeadlineStatus::DueSoon => StatusFilter::Unmet {
+                from: Some(today),
+                to: Some(soon),
+            },
+            DeadlineStatus::Open => StatusFilter::Unmet {
+                from: soon.succ_opt(),
+                to: None,
+            },
+        }
+    }
+}
+
+fn warsaw_day(o: &OpinionRow) -> NaiveDate {
+    crate::calendar::warsaw_date(o.issued_at)
+}
+
+/// MOPR's opinion deadline for an application (a withdrawn one without an opinion owes nothing).
+pub fn application_obligations(
+    app: &ApplicationRow,
+    opinion: Option<&OpinionRow>,
+) -> Vec<Obligation> {
+    if app.status == ApplicationStatus::Withdrawn && opinion.is_none() {
+        return Vec::new();
+    }
+    vec![Obligation {
+        institution_id: app.mopr_id.clone(),
+        kind: DeadlineKind::Opinion,
+        resource_type: "referral_application".into(),
+        resource_id: app.id.clone(),
+        source_id: app.id.clone(),
+        person_id: app.person_id.clone(),
+        due_on: app.opinion_due_on,
+        met_on: opinion.map(warsaw_day),
+    }]
+}
+
+/// The obligations an IPZS gives its CIS and its MOPR.
+pub fn ipzs_obligations(row: &IpzsRow, q: Option<&QualificationRow>) -> Vec<Obligation> {
     let schedule = row.schedule();
-    let status = row.status;
     let mut out = Vec::new();
-    let mut add = |kind, due, met, rtype: &str, rid: &str| {
-        out.push(deadline(kind, due, met, rtype, rid, &row.person_id, today));
-    };
-    if as_cis {
+    let mut add =
+        |institution: &str, kind, due_on, met_on, resource_type: &str, resource_id: &str| {
+            out.push(Obligation {
+                institution_id: institution.to_owned(),
+                kind,
+                resource_type: resource_type.to_owned(),
+                resource_id: resource_id.to_owned(),
+                source_id: row.id.clone(),
+                person_id: row.person_id.clone(),
+                due_on,
+                met_on,
+            })
+        };
+    let (cis, mopr) = (row.cis_id.as_str(), row.mopr_id.as_str());
+    add(
+        cis,
+        DeadlineKind::AdmissionList,
+        row.admission_list_due_on,
+        row.admission_listed_on,
+        "ipzs",
+        &row.id,
+    );
+    // Owed while the trial runs, and kept once asked; a programme ended in its trial owes no request.
+    if q.is_some() || row.status == IpzsStatus::Trial {
         add(
-            DeadlineKind::AdmissionList,
-            row.admission_list_due_on,
-            row.admission_listed_on,
+            cis,
+            DeadlineKind::QualificationRequest,
+            schedule.trial_ends_on,
+            q.map(|q| q.requested_on),
             "ipzs",
             &row.id,
         );
-        // Owed while the trial runs, and kept once asked; a programme ended in its trial owes no request.
-        if q.is_some() || status == IpzsStatus::Trial {
-            add(
-                DeadlineKind::QualificationRequest,
-                schedule.trial_ends_on,
-                q.map(|q| q.requested_on),
-                "ipzs",
-                &row.id,
-            );
-        }
-        if let Some(due) = row.termination_notice_due_on {
-            add(
-                DeadlineKind::TerminationNotice,
-                due,
-                row.mopr_informed_on,
-                "ipzs",
-                &row.id,
-            );
-        }
-    } else {
-        if let Some(q) = q {
-            add(
-                DeadlineKind::QualificationDecision,
-                schedule.proper_period_starts_on - Days::new(1),
-                q.decided_on,
-                "qualification",
-                &q.id,
-            );
-        }
-        // Registration is owed if the programme was still running when the obligation started.
-        if row
-            .ended_on
-            .is_none_or(|end| end >= row.insurance_starts_on)
-        {
-            add(
-                DeadlineKind::InsuranceRegistration,
-                schedule.insurance_registration_due_on,
-                row.insurance_registered_on,
-                "ipzs",
-                &row.id,
-            );
-        }
-        if let (Some(end), Some(_)) = (row.insurance_ends_on, row.insurance_registered_on) {
-            add(
-                DeadlineKind::InsuranceDeregistration,
-                insurance_reporting_due_on(end),
-                row.insurance_deregistered_on,
-                "ipzs",
-                &row.id,
-            );
-        }
+    }
+    if let Some(due) = row.termination_notice_due_on {
+        add(
+            cis,
+            DeadlineKind::TerminationNotice,
+            due,
+            row.mopr_informed_on,
+            "ipzs",
+            &row.id,
+        );
+    }
+    if let Some(q) = q {
+        add(
+            mopr,
+            DeadlineKind::QualificationDecision,
+            schedule.trial_ends_on,
+            q.decided_on,
+            "qualification",
+            &q.id,
+        );
+    }
+    // Registration is owed if the programme was still running when the obligation started.
+    if row
+        .ended_on
+        .is_none_or(|end| end >= row.insurance_starts_on)
+    {
+        add(
+            mopr,
+            DeadlineKind::InsuranceRegistration,
+            schedule.insurance_registration_due_on,
+            row.insurance_registered_on,
+            "ipzs",
+            &row.id,
+        );
+    }
+    if let (Some(end), Some(_)) = (row.insurance_ends_on, row.insurance_registered_on) {
+        add(
+            mopr,
+            DeadlineKind::InsuranceDeregistration,
+            insurance_reporting_due_on(end),
+            row.insurance_deregistered_on,
+            "ipzs",
+            &row.id,
+        );
     }
     out
 }
 
-/// The order of the view: soonest due first, then by kind and record, so that paging is stable.
-pub fn sort_key(d: &Deadline) -> String {
-    format!("{}|{:?}|{}", d.due_on, d.kind, d.resource_id)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_status_filter_selects_exactly_the_obligations_of_that_status() {
+        let today = d("2026-11-24");
+        let due_dates: Vec<NaiveDate> = (0..20).map(|i| d("2026-11-15") + Days::new(i)).collect();
+        for status in [
+            DeadlineStatus::Open,
+            DeadlineStatus::DueSoon,
+            DeadlineStatus::Overdue,
+        ] {
+            let StatusFilter::Unmet { from, to } = StatusFilter::of(status, today) else {
+                panic!("{status:?} is an unmet status");
+            };
+            for due in &due_dates {
+                let in_range = from.is_none_or(|f| *due >= f) && to.is_none_or(|t| *due <= t);
+                assert_eq!(
+                    in_range,
+                    deadline_status(*due, None, today) == status,
+                    "{status:?} for {due}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn positions_survive_a_round_trip() {
+        let o = Obligation {
+            institution_id: "i".into(),
+            kind: DeadlineKind::InsuranceRegistration,
+            resource_type: "ipzs".into(),
+            resource_id: "0193-a|b".into(),
+            source_id: "s".into(),
+            person_id: "p".into(),
+            due_on: d("2026-12-28"),
+            met_on: None,
+        };
+        assert_eq!(
+            Position::parse(&o.position()),
+            Some(Position {
+                due_on: d("2026-12-28"),
+                kind: DeadlineKind::InsuranceRegistration,
+                resource_id: "0193-a|b".into()
+            })
+        );
+        assert_eq!(Position::parse("garbage"), None);
+    }
 }

@@ -9,9 +9,10 @@ use crate::error::ApiError;
 use crate::http::stale;
 use crate::pagination::PageRequest;
 
+/// Inserts a new IPZS and its obligations.
 pub fn insert(conn: &mut DbConnection, row: &IpzsRow) -> Result<(), ApiError> {
     diesel::insert_into(ipzs::table).values(row).execute(conn)?;
-    Ok(())
+    crate::deadlines::store::sync_ipzs(conn, row)
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<IpzsRow>, ApiError> {
@@ -44,7 +45,8 @@ pub fn load_visible(
         .ok_or_else(|| ApiError::not_found("IPZS"))
 }
 
-/// Writes `next` if the stored version is still `expected`; `next.version` must be `expected + 1`.
+/// Writes `next` if the stored version is still `expected`; `next.version` must be `expected + 1`. Its obligations
+/// follow in the same transaction.
 pub fn save(conn: &mut DbConnection, next: &IpzsRow, expected: i32) -> Result<(), ApiError> {
     let updated = diesel::update(
         ipzs::table
@@ -56,7 +58,7 @@ pub fn save(conn: &mut DbConnection, next: &IpzsRow, expected: i32) -> Result<()
     if updated == 0 {
         return Err(stale("IPZS"));
     }
-    Ok(())
+    crate::deadlines::store::sync_ipzs(conn, next)
 }
 
 /// Every IPZS of an institution (as MOPR or CIS); used by the deadline view.

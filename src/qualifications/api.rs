@@ -198,6 +198,9 @@ pub async fn decide_qualification(
                 ipzs.version = before + 1;
                 ipzs.updated_at = now;
                 ipzs_store::save(conn, &ipzs, before)?;
+            } else {
+                // The IPZS stays as it is, but MOPR's decision obligation is met.
+                crate::deadlines::store::sync_ipzs(conn, &ipzs)?;
             }
             events::emit(
                 conn,

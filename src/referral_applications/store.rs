@@ -11,11 +11,12 @@ use crate::opinions::model::OpinionRow;
 use crate::pagination::PageRequest;
 use crate::referrals::model::ReferralRow;
 
+/// Inserts a new application and its obligations.
 pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), ApiError> {
     diesel::insert_into(referral_applications::table)
         .values(row)
         .execute(conn)?;
-    Ok(())
+    crate::deadlines::store::sync_application(conn, row)
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>, ApiError> {
@@ -48,7 +49,9 @@ pub fn set_status(
     if updated == 0 {
         return Err(stale("application"));
     }
-    get(conn, &row.id)?.ok_or_else(|| ApiError::not_found("application"))
+    let next = get(conn, &row.id)?.ok_or_else(|| ApiError::not_found("application"))?;
+    crate::deadlines::store::sync_application(conn, &next)?;
+    Ok(next)
 }
 
 #[derive(Debug, Default, Clone)]

@@ -6,6 +6,7 @@ mod access_matrix;
 mod audit;
 mod auth;
 mod concurrency;
+mod deadlines;
 mod foundation;
 mod institutions;
 mod ipzs;
