@@ -13,30 +13,17 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
-/// What was done. Stored as snake_case text.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Action {
-    Read,
-    List,
-    Create,
-    Update,
-    Transition,
+crate::stored_enum! {
+    /// What was done. Stored as snake_case text.
+    #[strum(serialize_all = "snake_case")]
+    pub enum Action {
+        Read,
+        List,
+        Create,
+        Update,
+        Transition,
+    }
 }
-
-crate::text_enum!(Action);
 
 /// One thing to audit.
 #[derive(Debug, Clone)]

@@ -13,79 +13,47 @@ use utoipa::ToSchema;
 
 pub use caller::Caller;
 
-/// The kind of a partner institution.
-///
-/// * `MOPR` — Miejski Ośrodek Pomocy Rodzinie, the municipal social-assistance office (an OPS).
-/// * `CIS` — Centrum Integracji Społecznej, a social integration centre.
-/// * `PCPR` — Powiatowe Centrum Pomocy Rodzinie, the county family-assistance centre.
-/// * `NGO` — a non-governmental organisation (and other art. 12 ust. 2 bodies).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "UPPERCASE")]
-#[strum(serialize_all = "UPPERCASE")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum InstitutionKind {
-    Mopr,
-    Cis,
-    Pcpr,
-    Ngo,
+crate::stored_enum! {
+    /// The kind of a partner institution.
+    ///
+    /// * `MOPR` — Miejski Ośrodek Pomocy Rodzinie, the municipal social-assistance office (an OPS).
+    /// * `CIS` — Centrum Integracji Społecznej, a social integration centre.
+    /// * `PCPR` — Powiatowe Centrum Pomocy Rodzinie, the county family-assistance centre.
+    /// * `NGO` — a non-governmental organisation (and other art. 12 ust. 2 bodies).
+    #[derive(Hash)]
+    #[serde(rename_all = "UPPERCASE")]
+    #[strum(serialize_all = "UPPERCASE")]
+    pub enum InstitutionKind {
+        Mopr,
+        Cis,
+        Pcpr,
+        Ngo,
+    }
 }
-
-crate::text_enum!(InstitutionKind);
 
 impl InstitutionKind {
     pub const ALL: [InstitutionKind; 4] = [Self::Mopr, Self::Cis, Self::Pcpr, Self::Ngo];
 }
 
-/// A person's role inside their institution.
-///
-/// * `staff` — an employee handling cases.
-/// * `social_worker` — pracownik socjalny; exists only in a MOPR; writes opinions after a family interview.
-/// * `director` — the head of the institution (or a deputy); takes the decisions the procedure reserves to them.
-/// * `admin` — manages the user accounts and API clients of their own institution, and nothing else.
-/// * `platform_admin` — operates the service: creates institutions and their first admins; belongs to no institution.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Role {
-    Staff,
-    SocialWorker,
-    Director,
-    Admin,
-    PlatformAdmin,
+crate::stored_enum! {
+    /// A person's role inside their institution.
+    ///
+    /// * `staff` — an employee handling cases.
+    /// * `social_worker` — pracownik socjalny; exists only in a MOPR; writes opinions after a family interview.
+    /// * `director` — the head of the institution (or a deputy); takes the decisions the procedure reserves to them.
+    /// * `admin` — manages the user accounts and API clients of their own institution, and nothing else.
+    /// * `platform_admin` — operates the service: creates institutions and their first admins; belongs to no institution.
+    #[derive(Hash)]
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum Role {
+        Staff,
+        SocialWorker,
+        Director,
+        Admin,
+        PlatformAdmin,
+    }
 }
-
-crate::text_enum!(Role);
 
 impl Role {
     pub const ALL: [Role; 5] = [

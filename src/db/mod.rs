@@ -49,14 +49,23 @@ macro_rules! per_backend {
     };
 }
 
-/// Maps an enum stored as TEXT to its Rust type at the diesel boundary, so rows hold typed states. The enum derives
-/// its names with strum (`EnumString`, `IntoStaticStr`) and `diesel::AsExpression`/`FromSqlRow` with
-/// `sql_type = Text`; this adds `as_str`, `parse` and the `ToSql`/`FromSql` impls for every backend. The names are
-/// the ones in the migrations' CHECK constraints; an unknown stored name fails the read (a 500, never a guess).
+/// Declares an enum stored as TEXT and sent in the API under the same names, so rows hold typed states. Write the
+/// enum as usual with its `serde` and `strum` `rename_all`/`serialize_all` (they must agree, a test checks it);
+/// the macro adds the derives (serde, utoipa, strum, diesel) and `as_str`, `parse` and the `ToSql`/`FromSql` impls
+/// for every backend. The names are the ones in the migrations' CHECK constraints; an unknown stored name fails
+/// the read (a 500, never a guess).
 #[macro_export]
-macro_rules! text_enum {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl $ty {
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($body:tt)* }) => {
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            strum::EnumString, strum::IntoStaticStr, strum::EnumIter, diesel::AsExpression, diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        $(#[$meta])*
+        $vis enum $name { $($body)* }
+
+        impl $name {
             /// The stored and serialised name.
             pub fn as_str(self) -> &'static str {
                 self.into()
@@ -65,7 +74,7 @@ macro_rules! text_enum {
                 s.parse().ok()
             }
         }
-        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $ty
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
         where
             DB: diesel::backend::Backend,
             str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
@@ -77,7 +86,7 @@ macro_rules! text_enum {
                 <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.as_str(), out)
             }
         }
-        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
         where
             DB: diesel::backend::Backend,
             String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
@@ -85,10 +94,10 @@ macro_rules! text_enum {
             fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
                 let name = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes)?;
                 Self::parse(&name)
-                    .ok_or_else(|| format!("unknown {} {name:?}", stringify!($ty)).into())
+                    .ok_or_else(|| format!("unknown {} {name:?}", stringify!($name)).into())
             }
         }
-    )+};
+    };
 }
 
 /// Why the database could not be opened at start; printed as one line.

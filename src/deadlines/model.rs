@@ -16,46 +16,29 @@ use crate::opinions::model::OpinionRow;
 use crate::qualifications::model::QualificationRow;
 use crate::referral_applications::model::{ApplicationRow, ApplicationStatus};
 
-/// The kinds of obligation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum DeadlineKind {
-    /// MOPR: the social worker's opinion, 14 days after the application reached MOPR.
-    Opinion,
-    /// CIS: the admission list, 5 working days after signing the IPZS.
-    AdmissionList,
-    /// CIS: the qualification request, in the last week of the trial month.
-    QualificationRequest,
-    /// MOPR: the qualification decision, before the proper period starts.
-    QualificationDecision,
-    /// MOPR: health-insurance registration, 7 days after the obligation starts (which is 30 days after the IPZS
-    /// starts), moved off Saturdays and holidays.
-    InsuranceRegistration,
-    /// MOPR: de-registration, 7 days after the programme ends, moved off Saturdays and holidays.
-    InsuranceDeregistration,
-    /// CIS: informing MOPR of an early termination, 5 working days after it.
-    TerminationNotice,
+crate::stored_enum! {
+    /// The kinds of obligation.
+    #[derive(PartialOrd, Ord)]
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum DeadlineKind {
+        /// MOPR: the social worker's opinion, 14 days after the application reached MOPR.
+        Opinion,
+        /// CIS: the admission list, 5 working days after signing the IPZS.
+        AdmissionList,
+        /// CIS: the qualification request, in the last week of the trial month.
+        QualificationRequest,
+        /// MOPR: the qualification decision, before the proper period starts.
+        QualificationDecision,
+        /// MOPR: health-insurance registration, 7 days after the obligation starts (which is 30 days after the IPZS
+        /// starts), moved off Saturdays and holidays.
+        InsuranceRegistration,
+        /// MOPR: de-registration, 7 days after the programme ends, moved off Saturdays and holidays.
+        InsuranceDeregistration,
+        /// CIS: informing MOPR of an early termination, 5 working days after it.
+        TerminationNotice,
+    }
 }
-
-crate::text_enum!(DeadlineKind);
 
 /// One obligation as stored: who owes what by when, and when it was met.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

@@ -19,94 +19,46 @@ use crate::error::{ApiError, FieldError};
 /// Days before the due date from which an open obligation counts as `due_soon`.
 pub const DUE_SOON_DAYS: u64 = 3;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum IpzsStatus {
-    /// The trial month (okres próbny).
-    Trial,
-    /// Qualified; the proper period (okres właściwy) runs.
-    Active,
-    /// Ended at the planned end.
-    Completed,
-    /// MOPR did not qualify the participant after the trial month.
-    NotQualified,
-    /// Dissolved before the planned end (breach, absence, withdrawal, other).
-    Terminated,
+crate::stored_enum! {
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum IpzsStatus {
+        /// The trial month (okres próbny).
+        Trial,
+        /// Qualified; the proper period (okres właściwy) runs.
+        Active,
+        /// Ended at the planned end.
+        Completed,
+        /// MOPR did not qualify the participant after the trial month.
+        NotQualified,
+        /// Dissolved before the planned end (breach, absence, withdrawal, other).
+        Terminated,
+    }
 }
 
-crate::text_enum!(IpzsStatus);
-
-/// Why an IPZS was dissolved early (art. 13: persistent breach, absence, withdrawal).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum TerminationReason {
-    Breach,
-    Absence,
-    Withdrawal,
-    Other,
+crate::stored_enum! {
+    /// Why an IPZS was dissolved early (art. 13: persistent breach, absence, withdrawal).
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum TerminationReason {
+        Breach,
+        Absence,
+        Withdrawal,
+        Other,
+    }
 }
 
-crate::text_enum!(TerminationReason);
-
-/// How a message travelled between the institutions (time is short, so e-mail and fax are allowed).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Channel {
-    Letter,
-    Email,
-    Fax,
-    Api,
+crate::stored_enum! {
+    /// How a message travelled between the institutions (time is short, so e-mail and fax are allowed).
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum Channel {
+        Letter,
+        Email,
+        Fax,
+        Api,
+    }
 }
-
-crate::text_enum!(Channel);
 
 /// Social or vocational reintegration (reintegracja społeczna / zawodowa).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

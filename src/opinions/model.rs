@@ -2,37 +2,19 @@
 
 use chrono::{Months, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::opinions;
 use crate::error::{ApiError, FieldError};
 
-/// The social worker's recommendation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Recommendation {
-    Positive,
-    Negative,
+crate::stored_enum! {
+    /// The social worker's recommendation.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum Recommendation {
+        Positive,
+        Negative,
+    }
 }
-
-crate::text_enum!(Recommendation);
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = opinions)]

@@ -3,34 +3,16 @@
 //! and `Q` is a check digit over the first ten with weights 1,3,7,9,1,3,7,9,1,3.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-/// Sex as recorded in the registry (and encoded in a PESEL).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Sex {
-    Female,
-    Male,
+crate::stored_enum! {
+    /// Sex as recorded in the registry (and encoded in a PESEL).
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum Sex {
+        Female,
+        Male,
+    }
 }
-
-crate::text_enum!(Sex);
 
 /// What a valid PESEL says about its holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,31 +26,15 @@ pub struct QualificationRow {
     pub version: i32,
 }
 
-/// MOPR's answer.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum QualificationDecision {
-    Qualified,
-    NotQualified,
+crate::stored_enum! {
+    /// MOPR's answer.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum QualificationDecision {
+        Qualified,
+        NotQualified,
+    }
 }
-
-crate::text_enum!(QualificationDecision);
 
 /// A request to qualify a participant after the trial month, and MOPR's decision.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

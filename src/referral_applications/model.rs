@@ -18,43 +18,27 @@ use crate::db::schema::referral_applications;
 use crate::error::{ApiError, FieldError};
 use crate::referrals::model::Decision;
 
-/// Who applies (art. 12 ust. 2 ustawy o zatrudnieniu socjalnym).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum ApplicantKind {
-    /// The person themselves (recorded by MOPR staff).
-    #[serde(rename = "self")]
-    #[strum(serialize = "self")]
-    Person,
-    /// MOPR itself, with the person's consent.
-    Mopr,
-    Pcpr,
-    Ngo,
-    /// Zakład leczenia odwykowego (recorded by MOPR).
-    AddictionTreatmentFacility,
-    /// Another ośrodek pomocy społecznej (recorded by MOPR).
-    Ops,
-    /// Klub integracji społecznej (recorded by MOPR).
-    Kis,
+crate::stored_enum! {
+    /// Who applies (art. 12 ust. 2 ustawy o zatrudnieniu socjalnym).
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum ApplicantKind {
+        /// The person themselves (recorded by MOPR staff).
+        #[serde(rename = "self")]
+        #[strum(serialize = "self")]
+        Person,
+        /// MOPR itself, with the person's consent.
+        Mopr,
+        Pcpr,
+        Ngo,
+        /// Zakład leczenia odwykowego (recorded by MOPR).
+        AddictionTreatmentFacility,
+        /// Another ośrodek pomocy społecznej (recorded by MOPR).
+        Ops,
+        /// Klub integracji społecznej (recorded by MOPR).
+        Kis,
+    }
 }
-
-crate::text_enum!(ApplicantKind);
 
 impl ApplicantKind {
     /// Another institution applying on paper, whose name MOPR records.
@@ -63,49 +47,33 @@ impl ApplicantKind {
     }
 }
 
-/// Groups the act applies to (art. 1 ust. 2 of the social-employment act, as amended in 2022; the list is open).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum EligibilityCategory {
-    /// Homeless persons on an individual programme of leaving homelessness (pkt 1).
-    HomelessOnProgramme,
-    /// Alcohol-dependent persons (pkt 2; since 2022 no completed therapy is required).
-    #[serde(alias = "alcohol_dependent_after_therapy")]
-    AlcoholDependent,
-    /// Persons dependent on drugs or other intoxicants (pkt 3).
-    #[serde(alias = "drug_dependent_after_therapy")]
-    DrugDependent,
-    /// Persons with mental disorders within the mental-health act (pkt 4).
-    MentalDisorder,
-    /// Long-term unemployed within the employment-promotion act (pkt 5).
-    LongTermUnemployed,
-    /// Released from prison, with difficulties integrating (pkt 6).
-    ReleasedFromPrison,
-    /// Refugees on an individual integration programme (pkt 7).
-    RefugeeOnIntegrationProgramme,
-    /// Disabled persons within the vocational-rehabilitation act (pkt 8).
-    Disabled,
-    /// Another group (the list is open); describe it in `other_category_description`.
-    Other,
+crate::stored_enum! {
+    /// Groups the act applies to (art. 1 ust. 2 of the social-employment act, as amended in 2022; the list is open).
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum EligibilityCategory {
+        /// Homeless persons on an individual programme of leaving homelessness (pkt 1).
+        HomelessOnProgramme,
+        /// Alcohol-dependent persons (pkt 2; since 2022 no completed therapy is required).
+        #[serde(alias = "alcohol_dependent_after_therapy")]
+        AlcoholDependent,
+        /// Persons dependent on drugs or other intoxicants (pkt 3).
+        #[serde(alias = "drug_dependent_after_therapy")]
+        DrugDependent,
+        /// Persons with mental disorders within the mental-health act (pkt 4).
+        MentalDisorder,
+        /// Long-term unemployed within the employment-promotion act (pkt 5).
+        LongTermUnemployed,
+        /// Released from prison, with difficulties integrating (pkt 6).
+        ReleasedFromPrison,
+        /// Refugees on an individual integration programme (pkt 7).
+        RefugeeOnIntegrationProgramme,
+        /// Disabled persons within the vocational-rehabilitation act (pkt 8).
+        Disabled,
+        /// Another group (the list is open); describe it in `other_category_description`.
+        Other,
+    }
 }
-
-crate::text_enum!(EligibilityCategory);
 
 /// A benefit the person is entitled to that excludes participation in a CIS (art. 1 ust. 3 of the
 /// social-employment act). Declaring one does not stop the filing: MOPR checks the entitlement and refuses the
@@ -129,31 +97,15 @@ pub enum ExcludingBenefit {
     TeachersCompensationBenefit,
 }
 
-/// Who gave the consent to apply.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum ConsentGivenBy {
-    Person,
-    LegalRepresentative,
+crate::stored_enum! {
+    /// Who gave the consent to apply.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum ConsentGivenBy {
+        Person,
+        LegalRepresentative,
+    }
 }
-
-crate::text_enum!(ConsentGivenBy);
 
 /// The person's consent to the application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -166,39 +118,23 @@ pub struct Consent {
     pub given_by: ConsentGivenBy,
 }
 
-/// The state of an application.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum ApplicationStatus {
-    /// Waiting for the social worker's opinion (due 14 days after `received_on`).
-    Submitted,
-    /// The opinion is issued; waiting for MOPR's decision.
-    OpinionIssued,
-    /// MOPR referred the person to the CIS.
-    Referred,
-    /// MOPR refused the referral.
-    Refused,
-    /// The applicant withdrew it before a decision.
-    Withdrawn,
+crate::stored_enum! {
+    /// The state of an application.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum ApplicationStatus {
+        /// Waiting for the social worker's opinion (due 14 days after `received_on`).
+        Submitted,
+        /// The opinion is issued; waiting for MOPR's decision.
+        OpinionIssued,
+        /// MOPR referred the person to the CIS.
+        Referred,
+        /// MOPR refused the referral.
+        Refused,
+        /// The applicant withdrew it before a decision.
+        Withdrawn,
+    }
 }
-
-crate::text_enum!(ApplicationStatus);
 
 /// Whether the social worker's opinion may be issued now.
 pub fn check_opinion_allowed(status: ApplicationStatus) -> Result<(), ApiError> {

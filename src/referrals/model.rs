@@ -2,72 +2,38 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::referrals;
 use crate::error::ApiError;
 use crate::referral_applications::model::ExcludingBenefit;
 
-/// MOPR's decision on an application.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Decision {
-    /// Skierowanie: the person is referred to the CIS.
-    Referred,
-    /// The referral is refused, with reasons.
-    Refused,
+crate::stored_enum! {
+    /// MOPR's decision on an application.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum Decision {
+        /// Skierowanie: the person is referred to the CIS.
+        Referred,
+        /// The referral is refused, with reasons.
+        Refused,
+    }
 }
 
-crate::text_enum!(Decision);
-
-/// Why MOPR refuses a referral.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum RefusalGround {
-    /// The person is entitled to a benefit of art. 1 ust. 3 (unemployment benefit, pension, …).
-    BenefitEntitlement,
-    /// The person belongs to none of the groups the act applies to (art. 1 ust. 2).
-    NotInEligibleGroup,
-    /// The social worker's opinion is negative.
-    NegativeOpinion,
-    /// Another reason, given in `reasons`.
-    Other,
+crate::stored_enum! {
+    /// Why MOPR refuses a referral.
+    #[serde(rename_all = "snake_case")]
+    #[strum(serialize_all = "snake_case")]
+    pub enum RefusalGround {
+        /// The person is entitled to a benefit of art. 1 ust. 3 (unemployment benefit, pension, …).
+        BenefitEntitlement,
+        /// The person belongs to none of the groups the act applies to (art. 1 ust. 2).
+        NotInEligibleGroup,
+        /// The social worker's opinion is negative.
+        NegativeOpinion,
+        /// Another reason, given in `reasons`.
+        Other,
+    }
 }
-
-crate::text_enum!(RefusalGround);
 
 /// Art. 1 ust. 3: a person entitled to one of the listed benefits cannot be referred; MOPR refuses instead.
 pub fn check_referral_allowed(
