@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod dps_applications;
 pub mod error;
 pub mod events;
 pub mod health;
@@ -65,6 +66,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(ipzs::routes)
             .configure(admission_lists::routes)
             .configure(qualifications::routes)
+            .configure(dps_applications::routes)
             .configure(deadlines::routes)
             .configure(events::routes)
             .configure(audit::routes),

@@ -12,10 +12,16 @@ pub const BEARER: &str = "bearer_jwt";
 
 const API_DESCRIPTION: &str = r#"
 **reintegra** lets the institutions of a Polish city's social-services network run their shared procedures through
-one API instead of paper, fax and e-mail. This version serves the **referral to a social integration centre (CIS)
-and participation in it**: the application, the social worker's opinion (due 14 days after the application reaches
-MOPR), the referral, the individual programme (IPZS) with its trial month, qualification, admission lists, health
-insurance and early termination notices. Every deadline is computed by the Code of Administrative Procedure's rules
+one API instead of paper, fax and e-mail:
+
+1. **Referral to a social integration centre (CIS) and participation in it**: the application, the social worker's
+   opinion (due 14 days after the application reaches MOPR), the referral, the individual programme (IPZS) with its
+   trial month, qualification, admission lists, health insurance and early termination notices.
+2. **Placement in a care home (DPS)**: the application, the document checklist computed from the facts of the case,
+   the qualifying team, the administrative decision (due in one month, two in a complicated case, with the periods
+   KPA art. 35 §5 leaves out and art. 36 notices), delivery to each party, waivers of appeal, appeals to the SKO and
+   finality. Fee decisions, the care-home registry and the waiting list are not part of this version.
+ Every deadline is computed by the Code of Administrative Procedure's rules
 (KPA art. 57: a period in days does not count the day of the event and an end on a Saturday or a public holiday
 moves to the next working day; a month ends on the same day number, or on the last day of a shorter month).
 
@@ -67,6 +73,7 @@ as if it did not exist**.
         (name = "ipzs", description = "The individual programme of social employment (IPZS), signed by the CIS and the participant. State machine: `trial` → (MOPR qualifies) → `active` → (planned end) → `completed`; or `not_qualified` after the trial; or `terminated` early from `trial`/`active`. Each IPZS shows its obligations: admission list, insurance, termination notice. Transitions take `If-Match`."),
         (name = "admission-lists", description = "The CIS director's list of persons admitted, due to MOPR 5 working days after signing."),
         (name = "qualifications", description = "Qualification after the trial month: requested by the CIS director in its last week, decided by the MOPR director before the proper period starts."),
+        (name = "dps-applications", description = "Placement in a care home (workflow B). State machine: `collecting` (the file and its checklist) → (qualifying team, on a complete file) → `assessed` → (the director's decision) → `decided` → final when every party has waived or let its 14-day window pass; or → (appeal) → `appealed` → (SKO) `closed`, or back to `assessed` when the SKO annuls and remands. Every change takes `If-Match` with the case's ETag; MOPR sees the whole case, the applying PCPR its application, status, outcome and finality."),
         (name = "deadlines", description = "Every obligation the procedure gives your institution, with due date and status."),
         (name = "events", description = "Each institution's inbox feed: what the procedures forward to it, in order, never lost or repeated."),
         (name = "audit", description = "The append-only audit trail of reads and changes of personal data."),

@@ -235,6 +235,54 @@ pub fn may_record_insurance(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
+/// A DPS case is seen by its MOPR and, for what it filed, the applying PCPR.
+pub fn sees_dps_case(caller: &Caller, mopr_id: &str, filed_by: &str) -> bool {
+    is_caseworker(caller) && (caller.belongs_to(mopr_id) || caller.belongs_to(filed_by))
+}
+
+/// The whole case (facts, checklist, team, decision reasons, parties) is for its MOPR only.
+pub fn sees_dps_file(caller: &Caller, mopr_id: &str) -> bool {
+    is_caseworker(caller) && caller.belongs_to(mopr_id)
+}
+
+/// Filing a DPS application: MOPR casework roles record any applicant; a PCPR files in its own name.
+pub fn may_file_dps_application(caller: &Caller) -> Result<InstitutionKind, ApiError> {
+    match caller.kind {
+        Some(kind @ (InstitutionKind::Mopr | InstitutionKind::Pcpr)) if is_caseworker(caller) => {
+            Ok(kind)
+        }
+        _ => Err(forbidden("file DPS applications")),
+    }
+}
+
+/// The facts of the case and the eligibility assessment: the MOPR social worker.
+pub fn may_record_dps_facts(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && caller.role == Role::SocialWorker {
+        Ok(())
+    } else {
+        Err(forbidden("record the facts of a DPS case"))
+    }
+}
+
+/// The file (documents, the qualifying team, pauses, deliveries, waivers, appeals): MOPR casework roles.
+pub fn may_handle_dps_file(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+        Ok(())
+    } else {
+        Err(forbidden("handle a DPS file"))
+    }
+}
+
+/// The decision, marking a case complicated and art. 36 notices: the MOPR director (or deputy, or head of
+/// department, who are given director accounts).
+pub fn may_decide_dps(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && caller.role == Role::Director {
+        Ok(())
+    } else {
+        Err(forbidden("issue DPS decisions"))
+    }
+}
+
 #[cfg(test)]
 pub mod tests {
     use super::*;

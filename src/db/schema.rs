@@ -262,3 +262,39 @@ diesel::table! {
         met_on -> Nullable<Date>,
     }
 }
+
+diesel::table! {
+    dps_applications (id) {
+        id -> Text,
+        person_id -> Text,
+        mopr_id -> Text,
+        applicant_kind -> Text,
+        applicant_name -> Nullable<Text>,
+        form -> Text,
+        received_on -> Date,
+        documents_due_on -> Date,
+        dps_type -> Text,
+        preferred_home -> Nullable<Text>,
+        justification -> Text,
+        income_documents_filed -> Bool,
+        filed_by_institution_id -> Text,
+        filed_by_user_id -> Text,
+        status -> Text,
+        complicated -> Bool,
+        complicated_reason -> Nullable<Text>,
+        facts -> Nullable<Text>,
+        documents -> Text,
+        custom_documents -> Text,
+        file_completed_on -> Nullable<Date>,
+        qualifying_team -> Nullable<Text>,
+        pauses -> Text,
+        delay_notices -> Text,
+        decision -> Nullable<Text>,
+        previous_decisions -> Text,
+        parties -> Text,
+        appeals -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}

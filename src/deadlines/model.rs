@@ -37,6 +37,12 @@ crate::stored_enum! {
         InsuranceDeregistration,
         /// CIS: informing MOPR of an early termination, 5 working days after it.
         TerminationNotice,
+        /// MOPR: the DPS file's documents, due 14 days after the application (met when the file is complete).
+        DpsDocuments,
+        /// MOPR: the DPS decision, one month (two if complicated) from the start of proceedings, plus pauses.
+        DpsDecision,
+        /// MOPR: forwarding an appeal with the files to the SKO, 7 days after it was lodged.
+        DpsAppealForwarding,
     }
 }
 
@@ -63,7 +69,7 @@ pub struct Deadline {
     pub status: DeadlineStatus,
     /// When it was met, if it was.
     pub met_on: Option<NaiveDate>,
-    /// `referral_application`, `ipzs` or `qualification`.
+    /// `referral_application`, `ipzs`, `qualification` or `dps_application`.
     pub resource_type: String,
     pub resource_id: String,
     /// The API path of the record the obligation is about.
@@ -256,6 +262,44 @@ pub fn ipzs_obligations(row: &IpzsRow, q: Option<&QualificationRow>) -> Vec<Obli
             "ipzs",
             &row.id,
         );
+    }
+    out
+}
+
+/// The obligations a DPS case gives its MOPR: the documents, the decision, and forwarding each appeal.
+pub fn dps_obligations(case: &crate::dps_applications::model::DpsCase) -> Vec<Obligation> {
+    let r = &case.row;
+    let obligation = |kind, due_on, met_on| Obligation {
+        institution_id: r.mopr_id.clone(),
+        kind,
+        resource_type: "dps_application".into(),
+        resource_id: r.id.clone(),
+        source_id: r.id.clone(),
+        person_id: r.person_id.clone(),
+        due_on,
+        met_on,
+    };
+    let mut out = vec![
+        obligation(
+            DeadlineKind::DpsDocuments,
+            r.documents_due_on,
+            r.file_completed_on,
+        ),
+        obligation(
+            DeadlineKind::DpsDecision,
+            case.decision_due_on(),
+            case.decision.as_ref().map(|d| d.decided_on),
+        ),
+    ];
+    for a in &case.appeals {
+        let mut o = obligation(
+            DeadlineKind::DpsAppealForwarding,
+            a.forwarding_due_on,
+            a.forwarded_on,
+        );
+        // One row per appeal: the appeal's id keeps them apart under the case's path.
+        o.resource_id = format!("{}#{}", r.id, a.id);
+        out.push(o);
     }
     out
 }

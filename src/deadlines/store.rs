@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use super::model::{
     DeadlineKind, Obligation, Position, StatusFilter, application_obligations, ipzs_obligations,
 };
-use crate::db::schema::{ipzs, obligations, opinions, qualifications, referral_applications};
+use crate::db::schema::{
+    dps_applications, ipzs, obligations, opinions, qualifications, referral_applications,
+};
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 use crate::ipzs::model::IpzsRow;
@@ -49,6 +51,14 @@ pub fn sync_application(conn: &mut DbConnection, app: &ApplicationRow) -> Result
 pub fn sync_ipzs(conn: &mut DbConnection, row: &IpzsRow) -> Result<(), ApiError> {
     let q = crate::qualifications::store::find_by_ipzs(conn, &row.id)?;
     replace(conn, &row.id, &ipzs_obligations(row, q.as_ref()))
+}
+
+/// Recomputes a DPS case's obligations; call in the transaction of every change of the case.
+pub fn sync_dps(
+    conn: &mut DbConnection,
+    case: &crate::dps_applications::model::DpsCase,
+) -> Result<(), ApiError> {
+    replace(conn, &case.row.id, &super::model::dps_obligations(case))
 }
 
 /// One page of an institution's obligations, soonest due first, optionally of one kind and one status today.
@@ -148,6 +158,13 @@ pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<usize, ApiError> {
         for (row, q) in &programmes {
             replace(conn, &row.id, &ipzs_obligations(row, q.as_ref()))?;
         }
-        Ok(apps.len() + programmes.len())
+        let cases: Vec<crate::dps_applications::model::DpsRow> = dps_applications::table
+            .select(crate::dps_applications::model::DpsRow::as_select())
+            .load(conn)?;
+        let n_cases = cases.len();
+        for row in cases {
+            sync_dps(conn, &crate::dps_applications::model::DpsCase::read(row)?)?;
+        }
+        Ok(apps.len() + programmes.len() + n_cases)
     })
 }

@@ -26,6 +26,9 @@ pub enum EventType {
     IpzsTerminationNotice,
     IpzsCompleted,
     InsuranceRecorded,
+    DpsApplicationSubmitted,
+    DpsDecisionIssued,
+    DpsSkoDecided,
 }
 
 impl EventType {
@@ -44,6 +47,9 @@ impl EventType {
             EventType::IpzsTerminationNotice => "ipzs.terminated",
             EventType::IpzsCompleted => "ipzs.completed",
             EventType::InsuranceRecorded => "ipzs.insurance_recorded",
+            EventType::DpsApplicationSubmitted => "dps_application.submitted",
+            EventType::DpsDecisionIssued => "dps_application.decided",
+            EventType::DpsSkoDecided => "dps_application.sko_decided",
         }
     }
 }
@@ -75,6 +81,7 @@ pub fn link(resource_type: &str, resource_id: &str) -> String {
         "ipzs" => "ipzs",
         "qualification" => "qualifications",
         "admission_list" => "admission-lists",
+        "dps_application" => "dps-applications",
         other => other,
     };
     format!("/api/v1/{collection}/{resource_id}")

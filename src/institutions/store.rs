@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 
 use super::model::InstitutionRow;
-use crate::auth::InstitutionKind;
+use crate::auth::{Caller, InstitutionKind};
 use crate::db::schema::institutions;
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
@@ -51,4 +51,37 @@ pub fn list(
     Ok(q.order(institutions::id.asc())
         .limit(page.limit + 1)
         .load(conn)?)
+}
+
+/// The MOPR that will decide: the filer itself, the one named, or the only one the platform has.
+pub fn resolve_mopr(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    named: Option<&str>,
+) -> Result<String, ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) {
+        return caller.institution();
+    }
+    let unknown = || ApiError::field("mopr_id", "not_a_mopr", "mopr_id must name a MOPR");
+    if let Some(id) = named {
+        let inst = get(conn, id)?.ok_or_else(unknown)?;
+        return if inst.kind()? == InstitutionKind::Mopr {
+            Ok(inst.id)
+        } else {
+            Err(unknown())
+        };
+    }
+    let page = crate::pagination::PageRequest {
+        limit: 2,
+        after: None,
+    };
+    let moprs = list(conn, Some(InstitutionKind::Mopr), &page)?;
+    match moprs.as_slice() {
+        [only] => Ok(only.id.clone()),
+        _ => Err(ApiError::field(
+            "mopr_id",
+            "required",
+            "name the MOPR that should decide",
+        )),
+    }
 }

@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::audit::{self, Action, Entry};
 use crate::auth::policy;
 use crate::auth::{Caller, InstitutionKind};
-use crate::db::{self, DbConnection};
+use crate::db;
 use crate::error::ApiError;
 use crate::events::{self, EventType};
 use crate::pagination::{Page, PageParams};
@@ -30,39 +30,6 @@ pub(super) fn respond(
         &view.id,
         &view,
     )
-}
-
-/// The MOPR that will decide: the filer itself, the one named, or the only one the platform has.
-pub(super) fn resolve_mopr(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    named: Option<&str>,
-) -> Result<String, ApiError> {
-    if caller.is_kind(InstitutionKind::Mopr) {
-        return caller.institution();
-    }
-    let unknown = || ApiError::field("mopr_id", "not_a_mopr", "mopr_id must name a MOPR");
-    if let Some(id) = named {
-        let inst = institutions::store::get(conn, id)?.ok_or_else(unknown)?;
-        return if inst.kind()? == InstitutionKind::Mopr {
-            Ok(inst.id)
-        } else {
-            Err(unknown())
-        };
-    }
-    let page = crate::pagination::PageRequest {
-        limit: 2,
-        after: None,
-    };
-    let moprs = institutions::store::list(conn, Some(InstitutionKind::Mopr), &page)?;
-    match moprs.as_slice() {
-        [only] => Ok(only.id.clone()),
-        _ => Err(ApiError::field(
-            "mopr_id",
-            "required",
-            "name the MOPR that should decide",
-        )),
-    }
 }
 
 /// File an application for referral to a CIS.
@@ -120,7 +87,7 @@ pub async fn create_referral_application(
                 "target_cis_id must name a CIS",
             ));
         }
-        let mopr_id = resolve_mopr(conn, &caller, new.mopr_id.as_deref())?;
+        let mopr_id = institutions::store::resolve_mopr(conn, &caller, new.mopr_id.as_deref())?;
         let now = db::now();
         let row = ApplicationRow {
             id: uuid::Uuid::now_v7().to_string(),

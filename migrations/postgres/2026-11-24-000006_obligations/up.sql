@@ -6,7 +6,7 @@ CREATE TABLE obligations (
     institution_id TEXT NOT NULL REFERENCES institutions (id),
     kind TEXT NOT NULL CONSTRAINT obligations_kind_check CHECK (kind IN ('opinion', 'admission_list',
         'qualification_request', 'qualification_decision', 'insurance_registration', 'insurance_deregistration',
-        'termination_notice')),
+        'termination_notice', 'dps_documents', 'dps_decision', 'dps_appeal_forwarding')),
     resource_type TEXT NOT NULL,
     resource_id TEXT NOT NULL,
     source_id TEXT NOT NULL,

@@ -1,0 +1,28 @@
+//! Placement in a care home (dom pomocy społecznej, DPS; workflow B, seed 003): the application, the file and its
+//! document checklist, the qualifying team, the administrative decision with its deadline, delivery, waivers,
+//! appeals to the SKO and finality.
+
+pub mod api;
+pub mod decision_api;
+pub mod file_api;
+pub mod model;
+pub mod store;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(api::list_dps_applications)
+        .service(api::create_dps_application)
+        .service(api::get_dps_application)
+        .service(file_api::record_dps_facts)
+        .service(file_api::add_dps_document)
+        .service(file_api::record_dps_document)
+        .service(file_api::record_qualifying_team_opinion)
+        .service(file_api::mark_dps_complicated)
+        .service(file_api::record_dps_pause)
+        .service(file_api::record_dps_delay_notice)
+        .service(decision_api::issue_dps_decision)
+        .service(decision_api::record_dps_delivery)
+        .service(decision_api::record_dps_waiver)
+        .service(decision_api::record_dps_appeal)
+        .service(decision_api::record_dps_appeal_forwarding)
+        .service(decision_api::record_dps_sko_outcome);
+}
