@@ -382,6 +382,7 @@ pub async fn record_dps_appeal_forwarding(
         expected,
         "appeal_forwarding",
         move |_, _, case, today| {
+            check_decided(case.row.status)?;
             let appeal = case
                 .appeals
                 .iter_mut()

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod concurrency;
 mod deadlines;
+mod dps;
 mod foundation;
 mod institutions;
 mod ipzs;
