@@ -292,6 +292,87 @@ def ipzs_folder():
                   items)
 
 
+def dps_folder():
+    version_of = 'pm.collectionVariables.set("dps_version", pm.response.json().version);'
+    if_match = {"If-Match": '"{{dps_version}}"'}
+    case = "/api/v1/dps-applications/" + var("dps_id")
+    yes = {"met": True, "note": None}
+    facts = {"receives_permanent_allowance": False, "receives_pension": False, "combatant": False,
+             "placement_by_court_order": False, "psychiatrist_certificate_indicated": False, "obliged_relatives": [],
+             "eligibility": {"age_illness_or_disability": yes, "needs_round_the_clock_care": yes,
+                             "cannot_live_independently": yes, "home_care_insufficient": yes}}
+    application = {"person_id": var("dps_person_id"), "applicant_kind": "person", "form": "written",
+                   "received_on": var("today"), "dps_type": "elderly", "income_documents_filed": True,
+                   "justification": "Po udarze wymaga całodobowej opieki; usługi opiekuńcze nie wystarczają."}
+    items = [
+        request("MOPR registers the person", "POST", "/api/v1/persons", "A person without a PESEL: birth date and sex.",
+                user="mopr-staff", body={"first_name": "Helena", "last_name": "Postmanowa", "birth_date": "1941-05-02", "sex": "female"},
+                tests=[status_test(201), 'pm.collectionVariables.set("dps_person_id", pm.response.json().id);']),
+        request("CIS cannot file a DPS application (403)", "POST", "/api/v1/dps-applications",
+                "MOPR records applications; a PCPR files its own.", user="cis-staff", body=application,
+                tests=[problem_test(403, "forbidden")]),
+        request("MOPR records the application", "POST", "/api/v1/dps-applications",
+                "The proceedings start on received_on: documents due in 14 days, the decision in a month.", user="mopr-staff",
+                body=application,
+                tests=[status_test(201), 'var c = pm.response.json();',
+                       'pm.test("collecting, deadlines computed", function () { pm.expect(c.status).to.eql("collecting"); pm.expect(c.documents_due_on).to.match(/^\\d{4}-/); pm.expect(c.decision_deadline.due_on).to.match(/^\\d{4}-/); pm.expect(c.file.complete).to.eql(false); });',
+                       'pm.collectionVariables.set("dps_id", c.id);', version_of]),
+        request("The team needs a complete file (409)", "POST", case + "/qualifying-team",
+                "No facts and no documents yet.", user="mopr-staff", headers=if_match,
+                body={"sat_on": var("today"), "members": ["Jan Nowak"], "justified": True, "reasons": "x"},
+                tests=[problem_test(409, "file_incomplete")]),
+        request("The decision needs the team (409)", "POST", case + "/decision", "The qualifying team comes first.",
+                user="mopr-director", headers=if_match,
+                body={"outcome": "granted", "reasons": "x", "legal_basis": "x", "signed_as": "director"},
+                tests=[problem_test(409, "team_opinion_required")]),
+        request("Staff cannot record the facts (403)", "POST", case + "/facts", "The social worker records them.",
+                user="mopr-staff", headers=if_match, body=facts, tests=[problem_test(403, "forbidden")]),
+        request("Social worker records the facts", "POST", case + "/facts",
+                "The checklist follows: consent, interview, medical certificate, fitness questionnaire, data consent.",
+                user="mopr-worker", headers=if_match, body=facts,
+                tests=[status_test(200), 'pm.test("checklist computed", function () { pm.expect(pm.response.json().file.missing).to.include("placement_consent"); });', version_of]),
+        request("Stale If-Match is 412", "POST", case + "/documents/family_interview", "The version moved with the facts.",
+                user="mopr-staff", headers={"If-Match": '"1"'}, body={"status": "received", "received_on": var("today")},
+                tests=[problem_test(412, "version_mismatch")]),
+    ]
+    for code in ["family_interview", "placement_consent", "medical_certificate", "fitness_questionnaire",
+                 "data_processing_consent"]:
+        items.append(request("Document received: " + code, "POST", case + "/documents/" + code,
+                             "One checklist item received today.", user="mopr-staff", headers=if_match,
+                             body={"status": "received", "received_on": var("today")},
+                             tests=[status_test(200), version_of]))
+    items += [
+        request("Qualifying team gives its opinion", "POST", case + "/qualifying-team", "On the complete file.",
+                user="mopr-staff", headers=if_match,
+                body={"sat_on": var("today"), "members": ["Jan Nowak", "Ewa Wiśniewska"], "justified": True,
+                      "reasons": "Spełnia warunki umieszczenia."},
+                tests=[status_test(200), 'pm.test("assessed", function () { pm.expect(pm.response.json().status).to.eql("assessed"); });', version_of]),
+        request("Director issues the decision", "POST", case + "/decision", "Granted, on time.", user="mopr-director",
+                headers=if_match,
+                body={"outcome": "granted", "reasons": "Spełnia warunki art. 54 ust. 1 ustawy o pomocy społecznej.",
+                      "legal_basis": "art. 54 ust. 1, art. 59 ust. 1 ustawy o pomocy społecznej", "signed_as": "director"},
+                tests=[status_test(200), 'pm.test("decided on time", function () { var c = pm.response.json(); pm.expect(c.status).to.eql("decided"); pm.expect(c.decision.on_time).to.eql(true); });', version_of]),
+        request("Delivery to the person", "POST", case + "/deliveries", "Her 14-day appeal window starts.",
+                user="mopr-staff", headers=if_match,
+                body={"party_name": "Helena Postmanowa", "party_role": "person", "delivered_on": var("today"),
+                      "method": "social_worker"},
+                tests=[status_test(200), 'pm.test("window runs", function () { pm.expect(pm.response.json().parties[0].appeal_deadline).to.match(/^\\d{4}-/); });', version_of]),
+        request("Waiver of appeal makes it final", "POST", case + "/deliveries/party_1/waiver",
+                "The last party's waiver reached MOPR today (KPA art. 127a).", user="mopr-staff", headers=if_match,
+                body={"received_on": var("today")},
+                tests=[status_test(200), 'pm.test("final by waiver", function () { var f = pm.response.json().finality; pm.expect(f.final).to.eql(true); pm.expect(f.basis).to.eql("waivers"); });', version_of]),
+        request("A second waiver is 409", "POST", case + "/deliveries/party_1/waiver", "Once per party.",
+                user="mopr-staff", headers=if_match, body={"received_on": var("today")},
+                tests=[problem_test(409, "already_waived")]),
+        request("MOPR deadlines: the decision met", "GET", "/api/v1/deadlines?kind=dps_decision", "MOPR's DPS obligations.",
+                user="mopr-director",
+                tests=[status_test(200), 'pm.test("met", function () { var d = pm.response.json().items.filter(function (x) { return x.resource_id === pm.collectionVariables.get("dps_id"); })[0]; pm.expect(d.status).to.eql("met"); });']),
+        request("NGO cannot see the case (404)", "GET", case, "Only its MOPR and an applying PCPR.", user="ngo-staff",
+                tests=[problem_test(404, "not_found")]),
+    ]
+    return folder("4. DPS placement case", "MOPR records an application; the social worker records the facts; the file is completed; the team, the decision, delivery and a waiver make it final.", items)
+
+
 def build():
     collection = {
         "info": {
@@ -300,10 +381,10 @@ def build():
                            "each stores the ids the next one needs. Import with the environment `local.postman_environment.json`.",
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
-        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder()],
+        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
-                      "ipzs_id", "ipzs_version",
+                      "ipzs_id", "ipzs_version", "dps_person_id", "dps_id", "dps_version",
                       "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection
