@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 
 use super::api::change;
 use super::model::{
-    Appeal, Decision, DecisionOutcome, DeliveryMethod, DpsApplication, DpsStatus, Party, PartyRole,
-    SigningCapacity, SkoOutcome, appeal_deadline, check_decided, check_decision_allowed,
+    Appeal, DecisionOutcome, DeliveryMethod, DpsApplication, DpsDecision, DpsStatus, Party,
+    PartyRole, SigningCapacity, SkoOutcome, appeal_deadline, check_decided, check_decision_allowed,
     check_waiver, dated, forwarding_due_on, text,
 };
 use crate::AppState;
@@ -80,7 +80,7 @@ pub async fn issue_dps_decision(
         move |_, caller, case, today| {
             check_decision_allowed(case.row.status)?;
             let due = case.decision_due_on();
-            case.decision = Some(Decision {
+            case.decision = Some(DpsDecision {
                 outcome: d.outcome,
                 reasons,
                 legal_basis,

@@ -552,7 +552,7 @@ pub enum SigningCapacity {
 
 /// The administrative decision as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Decision {
+pub struct DpsDecision {
     pub outcome: DecisionOutcome,
     pub reasons: String,
     pub legal_basis: String,
@@ -982,9 +982,9 @@ pub struct DpsRow {
     pub pauses: String,
     /// JSON: `[DelayNotice]`.
     pub delay_notices: String,
-    /// JSON: [`Decision`].
+    /// JSON: [`DpsDecision`].
     pub decision: Option<String>,
-    /// JSON: `[Decision]` annulled by the SKO.
+    /// JSON: `[DpsDecision]` annulled by the SKO.
     pub previous_decisions: String,
     /// JSON: `[Party]`.
     pub parties: String,
@@ -1023,8 +1023,8 @@ pub struct DpsCase {
     pub team: Option<QualifyingTeam>,
     pub pauses: Vec<Pause>,
     pub delay_notices: Vec<DelayNotice>,
-    pub decision: Option<Decision>,
-    pub previous_decisions: Vec<Decision>,
+    pub decision: Option<DpsDecision>,
+    pub previous_decisions: Vec<DpsDecision>,
     pub parties: Vec<Party>,
     pub appeals: Vec<Appeal>,
 }
@@ -1165,9 +1165,9 @@ pub struct DpsApplication {
     /// The day the decision was issued.
     pub decided_on: Option<NaiveDate>,
     /// The whole decision, for MOPR.
-    pub decision: Option<Decision>,
+    pub decision: Option<DpsDecision>,
     /// Decisions the SKO annulled and remanded.
-    pub previous_decisions: Option<Vec<Decision>>,
+    pub previous_decisions: Option<Vec<DpsDecision>>,
     pub parties: Option<Vec<Party>>,
     pub appeals: Option<Vec<Appeal>>,
     pub finality: Finality,

@@ -133,3 +133,61 @@ fn request_and_response_schemas_never_share_a_name() {
         "schemas used as request and response: {both:?}"
     );
 }
+
+/// utoipa names a schema after its Rust type and keeps the last of two types of one name, so a clash silently
+/// points operations at the wrong schema (it happened twice: `Termination`, then a DPS `Decision` replacing the
+/// referral's). Every type that derives `ToSchema` (or is declared with `stored_enum!`) must have a name of its own.
+#[test]
+fn no_two_schema_types_share_a_name() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let opens_schema = (line.trim_start().starts_with("#[derive(")
+                || line.trim() == "ToSchema,")
+                && line.contains("ToSchema")
+                || line.contains("stored_enum! {");
+            if !opens_schema {
+                continue;
+            }
+            // The type is the next `pub struct` / `pub enum` after the attribute.
+            if let Some(name) = lines[i + 1..].iter().take(15).find_map(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("pub struct ")
+                    .or_else(|| l.strip_prefix("pub enum "))
+                    .map(|rest| {
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap()
+                            .to_owned()
+                    })
+            }) {
+                seen.entry(name)
+                    .or_default()
+                    .push(file.display().to_string());
+            }
+        }
+    }
+    let clashes: Vec<_> = seen.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(
+        clashes.is_empty(),
+        "schema types sharing a name: {clashes:?}"
+    );
+    assert!(seen.len() > 50, "the scan found the schema types");
+}
