@@ -47,6 +47,9 @@ use crate::http::RouteTable;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    /// Commits the audit records of reads in groups (see [`audit::group`]).
+    pub audit: audit::group::AuditLog,
+    pub audit_counters: Arc<audit::group::Counters>,
     pub config: Arc<Config>,
     pub tokens: Arc<auth::tokens::TokenService>,
     pub clock: Arc<calendar::Clock>,
@@ -146,7 +149,10 @@ impl Application {
             .map_err(|e| StartError::Other(e.to_string()))?
             .port();
         let clock = Arc::new(calendar::Clock::default());
+        let audit_counters = Arc::new(audit::group::Counters::default());
         let state = AppState {
+            audit: audit::group::AuditLog::start(pool.clone(), audit_counters.clone()),
+            audit_counters,
             clock: clock.clone(),
             pool,
             tokens: Arc::new(auth::tokens::TokenService::new(&config)),

@@ -137,7 +137,7 @@ pub async fn get_admission_list(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let list = db::run(&state.pool, move |conn| {
+    let list = crate::audit::group::run_read(&state, move |conn, trail| {
         let hidden = || ApiError::not_found("admission list");
         let stored = store::find(conn, &id)?.ok_or_else(hidden)?;
         if !policy::sees_ipzs(&caller, &stored.mopr_id, &stored.cis_id) {
@@ -145,11 +145,10 @@ pub async fn get_admission_list(
         }
         let entries = store::entries(conn, &stored.id)?;
         for (_, person) in &entries {
-            audit::record(
-                conn,
+            trail.read(
                 &caller,
                 Entry::new(Action::Read, "admission_list", &stored.id).person(person),
-            )?;
+            );
         }
         Ok(stored.into_view(entries.into_iter().map(|(i, _)| i).collect()))
     })

@@ -7,6 +7,7 @@
 //! these rows (triggers), and no endpoint offers either.
 
 pub mod api;
+pub mod group;
 pub mod store;
 
 use crate::auth::Caller;
@@ -59,11 +60,16 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Appends one audit record on this connection (inside the caller's transaction, if one is open).
+/// Appends one audit record on this connection, inside the change's transaction: changes and their records commit
+/// together. Reads use [`read`] and [`group::AuditLog`] instead.
 pub fn record(conn: &mut DbConnection, caller: &Caller, entry: Entry<'_>) -> Result<(), ApiError> {
-    store::insert(
-        conn,
-        &store::NewAuditEvent {
+    store::insert(conn, &read(caller, entry))
+}
+
+/// The record of a read, to be committed by the group writer before the response is sent.
+pub fn read(caller: &Caller, entry: Entry<'_>) -> store::NewAuditEvent {
+    {
+        store::NewAuditEvent {
             id: uuid::Uuid::now_v7().to_string(),
             occurred_at: crate::db::now(),
             actor_id: caller.id.clone(),
@@ -74,8 +80,8 @@ pub fn record(conn: &mut DbConnection, caller: &Caller, entry: Entry<'_>) -> Res
             person_id: entry.person_id.map(str::to_owned),
             request_id: caller.request_id.clone(),
             detail: entry.detail,
-        },
-    )
+        }
+    }
 }
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

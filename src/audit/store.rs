@@ -36,6 +36,19 @@ pub struct AuditEventRow {
     pub detail: Option<String>,
 }
 
+/// Inserts several records in one statement (the group commit's batch).
+pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> Result<(), ApiError> {
+    // Multi-row VALUES is backend-specific in diesel, so it runs on the inner connection.
+    crate::per_backend!(conn, c => {
+        for chunk in events.chunks(500) {
+            diesel::insert_into(audit_events::table)
+                .values(chunk)
+                .execute(c)?;
+        }
+    });
+    Ok(())
+}
+
 pub fn insert(conn: &mut DbConnection, event: &NewAuditEvent) -> Result<(), ApiError> {
     diesel::insert_into(audit_events::table)
         .values(event)

@@ -219,7 +219,9 @@ pub async fn issue_token(
             return Ok(Outcome::Throttled(wait));
         }
         if !password::verify(secret, &account.secret_hash) {
-            store::record_failed_login(conn, kind, &account.id, now, window)?;
+            crate::db::write_tx(conn, |conn| {
+                store::record_failed_login(conn, kind, &account.id, now, window)
+            })?;
             log::info!("failed sign-in for account {}", account.id);
             return Ok(Outcome::InvalidCredentials);
         }
@@ -228,7 +230,9 @@ pub async fn issue_token(
             return Ok(Outcome::InvalidCredentials);
         }
         if account.failed_logins > 0 {
-            store::clear_failed_logins(conn, kind, &account.id)?;
+            crate::db::write_tx(conn, |conn| {
+                store::clear_failed_logins(conn, kind, &account.id)
+            })?;
         }
         let role = account.role;
         let kind_of_institution = account

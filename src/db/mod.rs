@@ -198,13 +198,30 @@ where
     .await?
 }
 
-/// Runs `f` in one write transaction: all its rows commit together or none do. On SQLite the transaction takes
-/// the write lock at `BEGIN` (IMMEDIATE), so two writers queue on `busy_timeout` instead of one failing when it
-/// upgrades a read lock.
+/// SQLite has one writer at a time. Writers of this process queue here, in order, instead of in SQLite's busy
+/// handler, which sleeps in growing steps (up to 100 ms) and lets a late arrival overtake: that made the tail of
+/// every write (and of every read, while reads committed their own audit rows) hundreds of milliseconds long.
+/// `busy_timeout` stays as the safety net for other processes (a `migrate` run, a backup). One lock per process
+/// is enough because a node serves one database.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `f` in one write transaction: all its rows commit together or none do. On SQLite the writer first queues
+/// in-process ([`SQLITE_WRITER`]), then takes the write lock at `BEGIN` (IMMEDIATE), so it never fails upgrading a
+/// read lock. Never nest it.
 pub fn write_tx<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    let _writer = match conn {
+        // A panic while holding the lock poisons it; the database itself is still consistent (the transaction
+        // rolled back), so the next writer may go on.
+        DbConnection::Sqlite(_) => Some(
+            SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        ),
+        DbConnection::Postgresql(_) => None,
+    };
     match conn {
         DbConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;

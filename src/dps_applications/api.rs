@@ -225,20 +225,14 @@ pub async fn list_dps_applications(
     let today = state.clock.today();
     let inst = caller.institution()?;
     let q = query.into_inner();
-    let result = db::run(&state.pool, move |conn| {
+    let result = crate::audit::group::run_read(&state, move |conn, trail| {
         let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
-        if !rows.is_empty() {
-            db::write_tx(conn, |conn| {
-                for r in &rows {
-                    audit::record(
-                        conn,
-                        &caller,
-                        Entry::new(Action::List, "dps_application", &r.id).person(&r.person_id),
-                    )?;
-                }
-                Ok(())
-            })?;
+        for r in &rows {
+            trail.read(
+                &caller,
+                Entry::new(Action::List, "dps_application", &r.id).person(&r.person_id),
+            );
         }
         let items = rows
             .into_iter()
@@ -276,13 +270,12 @@ pub async fn get_dps_application(
     policy::person_scope(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = crate::audit::group::run_read(&state, move |conn, trail| {
         let row = store::load_visible(conn, &caller, &id)?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "dps_application", &row.id).person(&row.person_id),
-        )?;
+        );
         let full = policy::sees_dps_file(&caller, &row.mopr_id);
         Ok(DpsCase::read(row)?.view(full, today))
     })

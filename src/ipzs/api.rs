@@ -231,20 +231,14 @@ pub async fn list_ipzs(
     let today = state.clock.today();
     let inst = caller.institution()?;
     let q = query.into_inner();
-    let result = db::run(&state.pool, move |conn| {
+    let result = crate::audit::group::run_read(&state, move |conn, trail| {
         let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
-        if !rows.is_empty() {
-            db::write_tx(conn, |conn| {
-                for r in &rows {
-                    audit::record(
-                        conn,
-                        &caller,
-                        Entry::new(Action::List, "ipzs", &r.id).person(&r.person_id),
-                    )?;
-                }
-                Ok(())
-            })?;
+        for r in &rows {
+            trail.read(
+                &caller,
+                Entry::new(Action::List, "ipzs", &r.id).person(&r.person_id),
+            );
         }
         let items = rows
             .into_iter()
@@ -278,13 +272,12 @@ pub async fn get_ipzs(
     policy::person_scope(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = crate::audit::group::run_read(&state, move |conn, trail| {
         let row = store::load_visible(conn, &caller, &id)?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "ipzs", &row.id).person(&row.person_id),
-        )?;
+        );
         row.into_view(today)
     })
     .await?;

@@ -189,13 +189,12 @@ pub async fn get_opinion(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let view = db::run(&state.pool, move |conn| {
+    let view = crate::audit::group::run_read(&state, move |conn, trail| {
         let (o, app) = load(conn, &caller, &id)?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "opinion", &o.id).person(&app.person_id),
-        )?;
+        );
         to_view(o, &app)
     })
     .await?;

@@ -184,23 +184,22 @@ pub async fn list_persons(
         birth_date: q.birth_date,
     };
     let limit = page.limit;
-    let rows = db::run(&state.pool, move |conn| {
+    let (rows, trail) = db::run(&state.pool, move |conn| {
         let rows = store::search(conn, &scope, &filter, &page)?;
-        if !rows.is_empty() {
-            db::write_tx(conn, |conn| {
-                for row in rows.iter().take(limit as usize) {
-                    audit::record(
-                        conn,
-                        &caller,
-                        Entry::new(Action::List, "person", &row.id).person(&row.id),
-                    )?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(rows)
+        let trail: Vec<_> = rows
+            .iter()
+            .take(limit as usize)
+            .map(|row| {
+                audit::read(
+                    &caller,
+                    Entry::new(Action::List, "person", &row.id).person(&row.id),
+                )
+            })
+            .collect();
+        Ok((rows, trail))
     })
     .await?;
+    state.audit.commit(trail).await?;
     let mut rows = rows;
     let next_cursor = take_page(&mut rows, limit, store::cursor_of);
     let items = rows
@@ -232,15 +231,15 @@ pub async fn get_person(
     let scope = policy::person_scope(&caller)?;
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| {
-        let row =
-            store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))?;
-        audit::record(
-            conn,
-            &caller,
-            Entry::new(Action::Read, "person", &row.id).person(&row.id),
-        )?;
-        Ok(row)
+        store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))
     })
     .await?;
+    state
+        .audit
+        .commit(vec![audit::read(
+            &caller,
+            Entry::new(Action::Read, "person", &row.id).person(&row.id),
+        )])
+        .await?;
     with_etag(actix_web::http::StatusCode::OK, row)
 }

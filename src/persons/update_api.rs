@@ -109,16 +109,15 @@ pub async fn list_person_changes(
     let page = page.resolve()?;
     let limit = page.limit;
     let id = id.into_inner();
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = crate::audit::group::run_read(&state, move |conn, trail| {
         store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))?;
         let rows = store::changes(conn, &id, &page)?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "person", &id)
                 .person(&id)
                 .detail("changes"),
-        )?;
+        );
         Ok(rows)
     })
     .await?;

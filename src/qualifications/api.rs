@@ -244,15 +244,14 @@ pub async fn get_qualification(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let v = db::run(&state.pool, move |conn| {
+    let v = crate::audit::group::run_read(&state, move |conn, trail| {
         let hidden = || ApiError::not_found("qualification");
         let q = store::find(conn, &id)?.ok_or_else(hidden)?;
         let ipzs = ipzs_store::load_visible(conn, &caller, &q.ipzs_id).map_err(|_| hidden())?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "qualification", &q.id).person(&ipzs.person_id),
-        )?;
+        );
         view(q, &ipzs)
     })
     .await?;

@@ -194,21 +194,14 @@ pub async fn list_referral_applications(
     };
     let limit = page.limit;
     let inst = caller.institution()?;
-    let page = db::run(&state.pool, move |conn| {
+    let page = crate::audit::group::run_read(&state, move |conn, trail| {
         let mut rows = store::list(conn, &inst, &filter, &page)?;
         let next = crate::pagination::take_page(&mut rows, limit, |r| r.id.clone());
-        if !rows.is_empty() {
-            db::write_tx(conn, |conn| {
-                for r in &rows {
-                    audit::record(
-                        conn,
-                        &caller,
-                        Entry::new(Action::List, "referral_application", &r.id)
-                            .person(&r.person_id),
-                    )?;
-                }
-                Ok(())
-            })?;
+        for r in &rows {
+            trail.read(
+                &caller,
+                Entry::new(Action::List, "referral_application", &r.id).person(&r.person_id),
+            );
         }
         let items = view::build_all(conn, &caller, rows, today)?;
         Ok(Page {
@@ -242,13 +235,12 @@ pub async fn get_referral_application(
     policy::person_scope(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = crate::audit::group::run_read(&state, move |conn, trail| {
         let row = store::load_visible(conn, &caller, &id)?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "referral_application", &row.id).person(&row.person_id),
-        )?;
+        );
         let mut views = view::build_all(conn, &caller, vec![row], today)?;
         views
             .pop()

@@ -213,18 +213,17 @@ pub async fn get_referral(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let view = db::run(&state.pool, move |conn| {
+    let view = crate::audit::group::run_read(&state, move |conn, trail| {
         let hidden = || ApiError::not_found("referral");
         let r = super::store::find(conn, &id)?.ok_or_else(hidden)?;
         let app = store::get(conn, &r.application_id)?.ok_or_else(hidden)?;
         if !policy::sees_opinion(&caller, view::parties(&app)) {
             return Err(hidden());
         }
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::Read, "referral", &r.id).person(&app.person_id),
-        )?;
+        );
         let opinion_id = crate::opinions::store::id_of_application(conn, &app.id)?;
         to_view(r, &app, opinion_id)
     })
@@ -271,16 +270,15 @@ pub async fn list_referrals(
     let limit = page.limit;
     let inst = caller.institution()?;
     let q = query.into_inner();
-    let result = db::run(&state.pool, move |conn| {
+    let result = crate::audit::group::run_read(&state, move |conn, trail| {
         let mut rows = super::store::list(conn, &inst, q.decision, q.person_id.as_deref(), &page)?;
         let next_cursor = crate::pagination::take_page(&mut rows, limit, |(r, _)| r.id.clone());
         let mut items = Vec::new();
         for (r, app) in rows {
-            audit::record(
-                conn,
+            trail.read(
                 &caller,
                 Entry::new(Action::List, "referral", &r.id).person(&app.person_id),
-            )?;
+            );
             let opinion_id = crate::opinions::store::id_of_application(conn, &app.id)?;
             items.push(to_view(r, &app, opinion_id)?);
         }

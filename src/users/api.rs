@@ -105,13 +105,12 @@ pub async fn list_users(
     let page = page.resolve()?;
     let institution = scope.list_filter(query.into_inner().institution_id)?;
     let limit = page.limit;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = crate::audit::group::run_read(&state, move |conn, trail| {
         let rows = store::list_users(conn, institution.as_deref(), &page)?;
-        audit::record(
-            conn,
+        trail.read(
             &caller,
             Entry::new(Action::List, "user", institution.as_deref().unwrap_or("*")),
-        )?;
+        );
         Ok(rows)
     })
     .await?;
