@@ -188,6 +188,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
+    let pool_threads = (state.config.pool_size as usize).div_ceil(workers).max(2);
     let json_limit = state.config.json_limit_bytes;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -217,6 +218,9 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             )
     })
     .workers(workers)
+    // A unit of work holds a pooled connection, so more blocking threads than connections only wait (and cost
+    // memory: actix's default is 512 per process).
+    .worker_max_blocking_threads(pool_threads)
     .shutdown_timeout(30)
     .listen(listener)?
     .run();

@@ -42,7 +42,7 @@ pub async fn send_admission_list(
         return Err(ApiError::field("ipzs_ids", "count", "list 1 to 200 IPZS"));
     }
     let today = state.clock.today();
-    let list = db::run(&state.pool, move |conn| {
+    let list = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let mut rows = Vec::new();
             for (i, id) in ids.iter().enumerate() {
@@ -137,7 +137,7 @@ pub async fn get_admission_list(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let list = crate::audit::group::run_read(&state, move |conn, trail| {
+    let list = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let hidden = || ApiError::not_found("admission list");
         let stored = store::find(conn, &id)?.ok_or_else(hidden)?;
         if !policy::sees_ipzs(&caller, &stored.mopr_id, &stored.cis_id) {

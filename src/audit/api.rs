@@ -104,6 +104,9 @@ pub async fn list_audit_events(
         to: q.to.map(|t| t.naive_utc()),
     };
     let limit = page.limit;
-    let rows = db::run(&state.pool, move |conn| store::list(conn, &filter, &page)).await?;
+    let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
+        store::list(conn, &filter, &page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(rows, limit, |r| &r.id, AuditEvent::from)))
 }

@@ -301,12 +301,13 @@ pub struct Me {
     )
 )]
 #[get("/me")]
-pub async fn get_me(caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(Me {
+pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    crate::db::run_as(&state.pool, caller.principal(), |_| Ok(())).await?;
+    Ok(HttpResponse::Ok().json(Me {
         id: caller.id,
         principal_type: caller.principal,
         institution_id: caller.institution_id,
         institution_kind: caller.kind,
         role: caller.role,
-    })
+    }))
 }

@@ -1,14 +1,15 @@
-//! The [`Caller`] extractor: who is making this request, from a verified bearer token whose subject is still
-//! active. Every protected handler takes a `Caller`; a request without a valid token never reaches it.
+//! The [`Caller`] extractor: who is making this request, from a verified bearer token. Every protected handler
+//! takes a `Caller`; a request without a valid token never reaches it. That the token's account is still active
+//! is checked in the handler's unit of work (`db::run_as`), so a deactivated account's tokens stop working at once
+//! on every node without a second database round trip per request.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
-use super::{InstitutionKind, PrincipalType, Role, store};
+use super::{InstitutionKind, PrincipalType, Role};
 use crate::AppState;
-use crate::db;
 use crate::error::ApiError;
 use crate::http::RequestId;
 
@@ -26,7 +27,22 @@ pub struct Caller {
     pub request_id: String,
 }
 
+/// Who must still be active for a request to proceed; checked inside the request's unit of work
+/// ([`crate::db::run_as`]).
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub kind: PrincipalType,
+    pub id: String,
+}
+
 impl Caller {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            kind: self.principal,
+            id: self.id.clone(),
+        }
+    }
+
     pub fn is_platform_admin(&self) -> bool {
         self.role == Role::PlatformAdmin
     }
@@ -82,15 +98,8 @@ impl FromRequest for Caller {
                     "the token's claims are inconsistent".into(),
                 ));
             }
-            // A deactivated account's tokens stop working at once, not when they expire.
-            let (sub, sub_type) = (claims.sub.clone(), claims.sub_type);
-            let active = db::run(&state.pool, move |conn| {
-                store::principal_is_active(conn, sub_type, &sub)
-            })
-            .await?;
-            if !active {
-                return Err(ApiError::Unauthorized("this account is deactivated".into()));
-            }
+            // Whether the account is still active is checked in the handler's own unit of work
+            // (`db::run_as`), on the same connection and blocking-pool hop as its queries.
             Ok(Caller {
                 id: claims.sub,
                 principal: claims.sub_type,

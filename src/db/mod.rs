@@ -205,6 +205,26 @@ where
 /// is enough because a node serves one database.
 static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Runs one unit of work for an authenticated caller: first, on the same connection, that its account is still
+/// active (a deactivated account's tokens stop working at once: 401), then `f`.
+pub async fn run_as<F, T>(
+    pool: &DbPool,
+    principal: crate::auth::caller::Principal,
+    f: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| {
+        if !crate::auth::store::principal_is_active(conn, principal.kind, &principal.id)? {
+            return Err(ApiError::Unauthorized("this account is deactivated".into()));
+        }
+        f(conn)
+    })
+    .await
+}
+
 /// Runs `f` in one write transaction: all its rows commit together or none do. On SQLite the writer first queues
 /// in-process ([`SQLITE_WRITER`]), then takes the write lock at `BEGIN` (IMMEDIATE), so it never fails upgrading a
 /// read lock. Never nest it.

@@ -49,7 +49,7 @@ pub(super) async fn change(
     + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let row = store::load_visible(conn, &caller, &id)?;
             if !policy::sees_dps_file(&caller, &row.mopr_id) {
@@ -116,7 +116,7 @@ pub async fn create_dps_application(
     let new = body.into_inner();
     let checked = new.check(filer_kind, today)?;
     let filer = caller.institution()?;
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         let scope = policy::person_scope(&caller)?;
         if !persons::store::is_visible(conn, &scope, &new.person_id)?
             || persons::store::get(conn, &new.person_id)?.is_none()
@@ -225,7 +225,7 @@ pub async fn list_dps_applications(
     let today = state.clock.today();
     let inst = caller.institution()?;
     let q = query.into_inner();
-    let result = crate::audit::group::run_read(&state, move |conn, trail| {
+    let result = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
         for r in &rows {
@@ -270,7 +270,7 @@ pub async fn get_dps_application(
     policy::person_scope(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = crate::audit::group::run_read(&state, move |conn, trail| {
+    let view = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let row = store::load_visible(conn, &caller, &id)?;
         trail.read(
             &caller,

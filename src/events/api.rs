@@ -95,7 +95,7 @@ pub async fn list_events(
             })?,
         None => 0,
     };
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
         store::after(conn, &institution, after, limit)
     })
     .await?;

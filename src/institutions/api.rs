@@ -44,7 +44,10 @@ pub async fn list_institutions(
     policy::may_read_institutions(&caller)?;
     let page = page.resolve()?;
     let (kind, limit) = (query.kind, page.limit);
-    let rows = db::run(&state.pool, move |conn| store::list(conn, kind, &page)).await?;
+    let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
+        store::list(conn, kind, &page)
+    })
+    .await?;
     let page = Page::try_from_rows(rows, limit, |r| &r.id, InstitutionRow::into_view)?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -68,7 +71,10 @@ pub async fn get_institution(
 ) -> Result<HttpResponse, ApiError> {
     policy::may_read_institutions(&caller)?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| store::get(conn, &id)).await?;
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+        store::get(conn, &id)
+    })
+    .await?;
     let row = row.ok_or_else(|| ApiError::not_found("institution"))?;
     Ok(HttpResponse::Ok().json(row.into_view()?))
 }
@@ -105,7 +111,7 @@ pub async fn create_institution(
         created_at: crate::db::now(),
     };
     let stored = row.clone();
-    db::run(&state.pool, move |conn| {
+    db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             store::insert(conn, &stored)?;
             crate::audit::record(

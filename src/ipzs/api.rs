@@ -38,7 +38,7 @@ pub(crate) async fn transition(
     + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let current = store::load_visible(conn, &caller, &id)?;
             if current.version != expected {
@@ -98,7 +98,7 @@ pub async fn create_ipzs(
     let today = state.clock.today();
     let new = body.into_inner();
     new.check(today)?;
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let unknown = || {
                 ApiError::field(
@@ -231,7 +231,7 @@ pub async fn list_ipzs(
     let today = state.clock.today();
     let inst = caller.institution()?;
     let q = query.into_inner();
-    let result = crate::audit::group::run_read(&state, move |conn, trail| {
+    let result = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
         for r in &rows {
@@ -272,7 +272,7 @@ pub async fn get_ipzs(
     policy::person_scope(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = crate::audit::group::run_read(&state, move |conn, trail| {
+    let view = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let row = store::load_visible(conn, &caller, &id)?;
         trail.read(
             &caller,

@@ -108,7 +108,7 @@ pub async fn issue_opinion(
     let expected = if_match.required()?;
     let new = body.into_inner();
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let app = load_visible(conn, &caller, &new.application_id)?;
             if app.version != expected {
@@ -189,7 +189,7 @@ pub async fn get_opinion(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let view = crate::audit::group::run_read(&state, move |conn, trail| {
+    let view = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let (o, app) = load(conn, &caller, &id)?;
         trail.read(
             &caller,

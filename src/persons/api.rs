@@ -89,7 +89,7 @@ pub async fn create_person(
         .institution_id
         .clone()
         .ok_or_else(|| ApiError::internal("caller has no institution"))?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             if let Some(p) = &valid.pesel
                 && let Some(existing) = store::find_id_by_pesel(conn, p)?
@@ -184,7 +184,7 @@ pub async fn list_persons(
         birth_date: q.birth_date,
     };
     let limit = page.limit;
-    let (rows, trail) = db::run(&state.pool, move |conn| {
+    let (rows, trail) = db::run_as(&state.pool, caller.principal(), move |conn| {
         let rows = store::search(conn, &scope, &filter, &page)?;
         let trail: Vec<_> = rows
             .iter()
@@ -230,7 +230,7 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))
     })
     .await?;

@@ -47,7 +47,7 @@ pub async fn update_person(
     let id = id.into_inner();
     let patch = body.into_inner();
     let today = state.clock.today();
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let current = store::get_visible(conn, &scope, &id)?
                 .ok_or_else(|| ApiError::not_found("person"))?;
@@ -109,7 +109,7 @@ pub async fn list_person_changes(
     let page = page.resolve()?;
     let limit = page.limit;
     let id = id.into_inner();
-    let rows = crate::audit::group::run_read(&state, move |conn, trail| {
+    let rows = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))?;
         let rows = store::changes(conn, &id, &page)?;
         trail.read(

@@ -60,7 +60,7 @@ pub async fn request_qualification(
     let expected = if_match.required()?;
     let req = body.into_inner();
     let today = state.clock.today();
-    let v = db::run(&state.pool, move |conn| {
+    let v = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let mut ipzs = ipzs_store::load_visible(conn, &caller, &req.ipzs_id)?;
             if ipzs.version != expected {
@@ -158,7 +158,7 @@ pub async fn decide_qualification(
     let decision = body.into_inner();
     let id = id.into_inner();
     let today = state.clock.today();
-    let v = db::run(&state.pool, move |conn| {
+    let v = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let hidden = || ApiError::not_found("qualification");
             let mut q = store::find(conn, &id)?.ok_or_else(hidden)?;
@@ -244,7 +244,7 @@ pub async fn get_qualification(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let v = crate::audit::group::run_read(&state, move |conn, trail| {
+    let v = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let hidden = || ApiError::not_found("qualification");
         let q = store::find(conn, &id)?.ok_or_else(hidden)?;
         let ipzs = ipzs_store::load_visible(conn, &caller, &q.ipzs_id).map_err(|_| hidden())?;

@@ -65,7 +65,7 @@ pub async fn create_referral_application(
     let new = body.into_inner();
     let checked = new.check(filer_kind, today)?;
     let filer = caller.institution()?;
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         let scope = policy::person_scope(&caller)?;
         if !persons::store::is_visible(conn, &scope, &new.person_id)?
             || persons::store::get(conn, &new.person_id)?.is_none()
@@ -194,7 +194,7 @@ pub async fn list_referral_applications(
     };
     let limit = page.limit;
     let inst = caller.institution()?;
-    let page = crate::audit::group::run_read(&state, move |conn, trail| {
+    let page = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let mut rows = store::list(conn, &inst, &filter, &page)?;
         let next = crate::pagination::take_page(&mut rows, limit, |r| r.id.clone());
         for r in &rows {
@@ -235,7 +235,7 @@ pub async fn get_referral_application(
     policy::person_scope(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = crate::audit::group::run_read(&state, move |conn, trail| {
+    let view = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let row = store::load_visible(conn, &caller, &id)?;
         trail.read(
             &caller,

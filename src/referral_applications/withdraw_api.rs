@@ -43,7 +43,7 @@ pub async fn withdraw_referral_application(
     let expected = if_match.required()?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         let row = db::write_tx(conn, |conn| {
             let row = store::load_visible(conn, &caller, &id)?;
             policy::may_withdraw_application(&caller, view::parties(&row))?;

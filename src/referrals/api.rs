@@ -136,7 +136,7 @@ pub async fn issue_referral(
             ));
         }
     };
-    let view = db::run(&state.pool, move |conn| {
+    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let app = load_visible(conn, &caller, &new.application_id)?;
             if app.version != expected {
@@ -213,7 +213,7 @@ pub async fn get_referral(
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let view = crate::audit::group::run_read(&state, move |conn, trail| {
+    let view = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let hidden = || ApiError::not_found("referral");
         let r = super::store::find(conn, &id)?.ok_or_else(hidden)?;
         let app = store::get(conn, &r.application_id)?.ok_or_else(hidden)?;
@@ -270,7 +270,7 @@ pub async fn list_referrals(
     let limit = page.limit;
     let inst = caller.institution()?;
     let q = query.into_inner();
-    let result = crate::audit::group::run_read(&state, move |conn, trail| {
+    let result = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let mut rows = super::store::list(conn, &inst, q.decision, q.person_id.as_deref(), &page)?;
         let next_cursor = crate::pagination::take_page(&mut rows, limit, |(r, _)| r.id.clone());
         let mut items = Vec::new();

@@ -105,7 +105,7 @@ pub async fn list_users(
     let page = page.resolve()?;
     let institution = scope.list_filter(query.into_inner().institution_id)?;
     let limit = page.limit;
-    let rows = crate::audit::group::run_read(&state, move |conn, trail| {
+    let rows = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let rows = store::list_users(conn, institution.as_deref(), &page)?;
         trail.read(
             &caller,
@@ -141,7 +141,7 @@ pub async fn create_user(
     let scope = policy::account_admin_scope(&caller)?;
     let new = body.into_inner();
     new.validate()?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         let (institution_id, kind) =
             target_institution(conn, &scope, new.institution_id.as_deref())?;
         check_role(kind, new.role)?;
@@ -191,7 +191,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         let row = store::get_user(conn, &id)?
             .filter(|r| covers(&scope, r.institution_id.as_deref()))
             .ok_or_else(|| ApiError::not_found("user"))?;
@@ -212,7 +212,7 @@ pub(super) async fn change_user(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let version = if_match.required()?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let current = store::get_user(conn, &id)?
                 .filter(|r| covers(&scope, r.institution_id.as_deref()))

@@ -52,7 +52,7 @@ pub async fn list_api_clients(
     let page = page.resolve()?;
     let institution = scope.list_filter(query.into_inner().institution_id)?;
     let limit = page.limit;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
         store::list_clients(conn, institution.as_deref(), &page)
     })
     .await?;
@@ -94,7 +94,7 @@ pub async fn create_api_client(
         let s = secret.clone();
         web::block(move || password::hash(&s)).await??
     };
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         let (institution_id, kind) =
             target_institution(conn, &scope, new.institution_id.as_deref())?;
         check_role(kind, new.role)?;
@@ -156,7 +156,10 @@ pub async fn get_api_client(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| store::get_client(conn, &id)).await?;
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+        store::get_client(conn, &id)
+    })
+    .await?;
     let row = row
         .filter(|r| scope.covers(&r.institution_id))
         .ok_or_else(|| ApiError::not_found("API client"))?;
@@ -192,7 +195,7 @@ pub async fn deactivate_api_client(
     let scope = policy::account_admin_scope(&caller)?;
     let version = if_match.required()?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| {
+    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             store::get_client(conn, &id)?
                 .filter(|r| scope.covers(&r.institution_id))

@@ -111,8 +111,31 @@ async fn a_deactivated_user_cannot_sign_in_and_their_tokens_stop_working() {
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["active"], false);
 
+    // Every kind of handler checks it in its own unit of work: identity, read, search, list, write.
+    let person = app
+        .create_person(
+            "mopr-worker",
+            &serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}),
+        )
+        .await;
+    let read = format!("/api/v1/persons/{}", person["id"].as_str().unwrap());
+    for (method, path) in [
+        (Method::GET, "/api/v1/me"),
+        (Method::GET, read.as_str()),
+        (Method::GET, "/api/v1/persons?last_name=b"),
+        (Method::GET, "/api/v1/deadlines"),
+        (Method::GET, "/api/v1/dps-applications"),
+    ] {
+        let resp = app.call(method, path, &staff_token, None).await;
+        assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
     let resp = app
-        .call(Method::GET, "/api/v1/me", &staff_token, None)
+        .call(
+            Method::POST,
+            "/api/v1/persons",
+            &staff_token,
+            Some(&serde_json::json!({"first_name": "C", "last_name": "D", "birth_date": "1970-01-01", "sex": "male"})),
+        )
         .await;
     assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let resp = app

@@ -7,13 +7,13 @@ use reintegra::config::Config;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 
-enum TestDb {
+pub enum TestDb {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
 
 impl TestDb {
-    fn create() -> (Self, String) {
+    pub fn create() -> (Self, String) {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("reintegra_test_{}", uuid::Uuid::now_v7().simple());

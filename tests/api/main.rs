@@ -8,6 +8,7 @@ mod auth;
 mod concurrency;
 mod deadlines;
 mod dps;
+mod durability;
 mod foundation;
 mod institutions;
 mod ipzs;

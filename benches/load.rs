@@ -1,0 +1,678 @@
+//! The load benchmark: the release binary under 64 concurrent connections, driven by `wrk`, side by side with a
+//! constant-JSON actix-web endpoint and (for PostgreSQL) `pgbench -S`, all measured in the same run.
+//!
+//! Run: `cargo bench --bench load`. It needs `wrk` (installed with apt-get when missing and running as root) and,
+//! for the PostgreSQL half, a server at `LOAD_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`,
+//! where it creates and drops its own databases; `LOAD_DATABASE_URL=none` skips it). `LOAD_PERSONS=10000,1000000`
+//! chooses the registry sizes (default 10,000), `LOAD_SECONDS` the length of each run (default 10).
+//!
+//! For each backend and size it seeds the registry, files applications and signs programmes through the API,
+//! restarts the service on the existing database (timing how long until `/health/ready` answers), then runs each
+//! hot endpoint for `LOAD_SECONDS` with 64 connections and prints req/s, p50, p99 and errors, and the service's RSS.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+#[path = "common.rs"]
+mod common;
+
+const CONNECTIONS: u32 = 64;
+const THREADS: u32 = 2;
+
+struct Service {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `reintegra serve --demo` on `url`; returns it with the time until `/health/ready` answered 200.
+fn start(url: &str) -> (Service, Duration) {
+    let port = free_port();
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_reintegra"))
+        .args(["serve", "--demo", "--database-url", url, "--bind"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .env(
+            "REINTEGRA_JWT_SECRET",
+            "load-benchmark-secret-of-at-least-32-bytes",
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the service starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let service = Service { child, base };
+    loop {
+        if let Ok(out) = Command::new("curl")
+            .args(["-fs", "-o", "/dev/null"])
+            .arg(format!("{}/health/ready", service.base))
+            .status()
+            && out.success()
+        {
+            return (service, started.elapsed());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the service did not get ready"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The service's resident memory now and at its peak, in MiB.
+fn rss(service: &Service) -> (f64, f64) {
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", service.child.id())).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+struct Client {
+    rt: tokio::runtime::Runtime,
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    fn new(base: &str) -> Self {
+        Client {
+            rt: tokio::runtime::Runtime::new().unwrap(),
+            http: reqwest::Client::new(),
+            base: base.to_owned(),
+        }
+    }
+
+    fn token(&self, user: &str) -> String {
+        self.rt.block_on(async {
+            let resp = self
+                .http
+                .post(format!("{}/api/v1/auth/token", self.base))
+                .form(&[
+                    ("grant_type", "password"),
+                    ("username", user),
+                    ("password", "reintegra-demo"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            resp.json::<Value>().await.unwrap()["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+    }
+
+    fn post(&self, token: &str, path: &str, if_match: Option<i64>, body: &Value) -> Value {
+        self.rt.block_on(async {
+            let mut req = self
+                .http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .json(body);
+            if let Some(v) = if_match {
+                req = req.header("If-Match", format!("\"{v}\""));
+            }
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            let v: Value = resp.json().await.unwrap();
+            assert!(status.is_success(), "{path}: {status} {v}");
+            v
+        })
+    }
+
+    fn get(&self, token: &str, path: &str) -> Value {
+        self.rt.block_on(async {
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        })
+    }
+}
+
+fn today() -> String {
+    reintegra::calendar::today_in_warsaw().to_string()
+}
+
+/// Seeds `persons` persons registered by MOPR (returns some of their ids), files `applications` applications
+/// through the API, and takes `programmes` of them to a signed IPZS.
+fn seed(url: &str, persons: usize) -> Vec<String> {
+    // Migrations and the demo institutions come from the first start.
+    let (service, _) = start(url);
+    let pool = reintegra::db::connect(url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    use reintegra::db::schema::institutions;
+    let mopr: String = institutions::table
+        .filter(institutions::kind.eq(reintegra::auth::InstitutionKind::Mopr))
+        .select(institutions::id)
+        .first(&mut *conn)
+        .unwrap();
+    let samples = common::seed(&mut conn, persons, &mopr);
+    let c = Client::new(&service.base);
+    let staff = c.token("mopr-staff");
+    let worker = c.token("mopr-worker");
+    let director = c.token("mopr-director");
+    let cis = c.token("cis-staff");
+    let cis_id = c.get(&staff, "/api/v1/institutions?kind=CIS")["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (i, (person, _, _)) in samples.iter().take(100).enumerate() {
+        let app = c.post(
+            &staff,
+            "/api/v1/referral-applications",
+            None,
+            &json!({"person_id": person, "target_cis_id": cis_id, "applicant_kind": "self",
+                "eligibility_categories": ["long_term_unemployed"], "justification": "Seed.",
+                "received_on": today(), "consent": {"given": true, "given_on": today(), "given_by": "person"}}),
+        );
+        if i % 2 == 1 {
+            continue;
+        }
+        let opinion = c.post(
+            &worker,
+            "/api/v1/opinions",
+            Some(app["version"].as_i64().unwrap()),
+            &json!({"application_id": app["id"], "family_interview_on": today(),
+                "recommendation": "positive", "justification": "Seed."}),
+        );
+        let referral = c.post(
+            &director,
+            "/api/v1/referrals",
+            opinion["application_version"].as_i64(),
+            &json!({"application_id": app["id"], "decision": "referred"}),
+        );
+        let start = reintegra::calendar::today_in_warsaw();
+        c.post(
+            &cis,
+            "/api/v1/ipzs",
+            None,
+            &json!({"referral_id": referral["id"], "signed_on": start, "start_on": start,
+                "planned_end_on": start + chrono::Days::new(180), "diagnosis": "Seed.", "goals": "Seed.",
+                "activities": [{"kind": "social", "description": "Seed"}], "participant_informed_of_insurance": true}),
+        );
+    }
+    drop(service);
+    samples.into_iter().map(|(id, _, _)| id).collect()
+}
+
+/// What wrk measured.
+struct Run {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn millis(s: &str) -> f64 {
+    let (num, unit) = s.split_at(s.find(|c: char| c.is_alphabetic()).unwrap_or(s.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => f64::NAN,
+    }
+}
+
+fn parse_wrk(out: &str) -> Run {
+    let mut run = Run {
+        rps: 0.0,
+        p50_ms: f64::NAN,
+        p99_ms: f64::NAN,
+        errors: 0,
+    };
+    for line in out.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", v] => run.rps = v.parse().unwrap_or(0.0),
+            ["50%", v] => run.p50_ms = millis(v),
+            ["99%", v] => run.p99_ms = millis(v),
+            ["Non-2xx", "or", "3xx", "responses:", n] => {
+                run.errors += n.parse::<u64>().unwrap_or(0)
+            }
+            ["Socket", "errors:", rest @ ..] => {
+                run.errors += rest
+                    .iter()
+                    .filter_map(|w| w.trim_end_matches(',').parse::<u64>().ok())
+                    .sum::<u64>()
+            }
+            _ => {}
+        }
+    }
+    run
+}
+
+/// One wrk run of a Lua script against `base` for `seconds`.
+fn wrk(base: &str, script: &Path, seconds: u64, env: &[(&str, &str)]) -> Run {
+    let out = Command::new("wrk")
+        .args(["-t", &THREADS.to_string(), "-c", &CONNECTIONS.to_string()])
+        .args(["-d", &format!("{seconds}s"), "--latency", "-s"])
+        .arg(script)
+        .arg(base)
+        .envs(env.iter().copied())
+        .output()
+        .expect("wrk runs");
+    parse_wrk(&String::from_utf8_lossy(&out.stdout))
+}
+
+const LUA_COMMON: &str = r#"
+local ids = {}
+local file = os.getenv("IDS_FILE")
+if file then for line in io.lines(file) do ids[#ids + 1] = line end end
+local counter = 0
+local thread_no = 0
+local threads = 1
+setup = function(thread)
+  thread:set("thread_no", _G.next_thread or 0)
+  _G.next_thread = (_G.next_thread or 0) + 1
+end
+init = function(args)
+  thread_no = tonumber(wrk.thread:get("thread_no")) or 0
+  threads = tonumber(os.getenv("THREADS") or "1")
+end
+-- Each thread walks its own share of the ids, so no two requests use the same one.
+local function next_id()
+  local id = ids[(thread_no + counter * threads) % #ids + 1]
+  counter = counter + 1
+  return id
+end
+wrk.headers["Authorization"] = "Bearer " .. (os.getenv("TOKEN") or "")
+wrk.headers["Content-Type"] = "application/json"
+"#;
+
+fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.lua"));
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.write_all(LUA_COMMON.as_bytes()).unwrap();
+    f.write_all(body.as_bytes()).unwrap();
+    path
+}
+
+fn ids_file(dir: &Path, name: &str, ids: &[String]) -> PathBuf {
+    let path = dir.join(format!("{name}.ids"));
+    std::fs::write(&path, ids.join("\n")).unwrap();
+    path
+}
+
+/// A constant, person-sized JSON from actix-web: the framework's ceiling on this machine, in the same run.
+fn baseline(dir: &Path, seconds: u64) -> Run {
+    let port = free_port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let body = json!({"id": "01a20faa-414f-77aa-b201-9e39f1650fff", "first_name": "Jan",
+                "last_name": "Kowalski", "pesel": "44051401458", "birth_date": "1944-05-14", "sex": "male",
+                "residence_address": {"street": "ul. Szeroka", "building": "12", "flat": "4",
+                    "postal_code": "87-100", "city": "Toruń"}, "stay_address": null, "phone": null, "email": null,
+                "registered_by_institution_id": "01a20faa-3bf8-7193-a255-1a31733e8821",
+                "created_at": "2026-11-24T21:00:00Z", "updated_at": "2026-11-24T21:00:00Z", "version": 1})
+            .to_string();
+            let server = actix_web::HttpServer::new(move || {
+                let body = body.clone();
+                actix_web::App::new().route(
+                    "/constant",
+                    actix_web::web::get().to(move || {
+                        let body = body.clone();
+                        async move {
+                            actix_web::HttpResponse::Ok()
+                                .content_type("application/json")
+                                .body(body)
+                        }
+                    }),
+                )
+            })
+            .workers(2)
+            .bind(("127.0.0.1", port))
+            .unwrap()
+            .run();
+            tx.send(()).unwrap();
+            server.await.unwrap();
+        });
+    });
+    rx.recv().unwrap();
+    let s = script(
+        dir,
+        "constant",
+        "request = function() return wrk.format(\"GET\", \"/constant\") end\n",
+    );
+    wrk(&format!("http://127.0.0.1:{port}"), &s, seconds, &[])
+}
+
+/// `pgbench -S` (select-only) with 64 clients against a scratch database on the same server.
+fn pgbench(admin_url: &str, seconds: u64) -> Option<f64> {
+    let db = "reintegra_load_pgbench";
+    let url = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| format!("{base}/{db}"))?;
+    let psql = |sql: &str| {
+        Command::new("psql")
+            .args([admin_url, "-q", "-c", sql])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {db}")).ok()?;
+    psql(&format!("CREATE DATABASE {db}")).ok()?;
+    Command::new("pgbench")
+        .args(["-i", "-q", "-s", "10", &url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    let out = Command::new("pgbench")
+        .args([
+            "-S",
+            "-n",
+            "-c",
+            "64",
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+            &url,
+        ])
+        .output()
+        .ok()?;
+    psql(&format!("DROP DATABASE IF EXISTS {db}")).ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+}
+
+struct Row {
+    backend: String,
+    persons: usize,
+    endpoint: &'static str,
+    run: Run,
+}
+
+fn run_backend(
+    backend: &str,
+    url: &str,
+    persons: usize,
+    dir: &Path,
+    seconds: u64,
+    rows: &mut Vec<Row>,
+) -> (Duration, (f64, f64)) {
+    let person_ids = seed(url, persons);
+    let (service, ready) = start(url);
+    let c = Client::new(&service.base);
+    let staff = c.token("mopr-staff");
+    let cis_id = c.get(&staff, "/api/v1/institutions?kind=CIS")["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pool = reintegra::db::connect(url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let ids = ids_file(dir, "persons", &person_ids);
+    let threads = THREADS.to_string();
+    let env = |file: &Path| {
+        vec![
+            ("TOKEN", staff.clone()),
+            ("IDS_FILE", file.display().to_string()),
+            ("THREADS", threads.clone()),
+        ]
+    };
+    let run_for = |name: &'static str, body: String, file: &Path, seconds: u64| {
+        let s = script(dir, name, &body);
+        let e = env(file);
+        let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        wrk(&service.base, &s, seconds, &e)
+    };
+    let run = |name: &'static str, body: String, file: &Path| run_for(name, body, file, seconds);
+    let mut add = |endpoint: &'static str, r: Run| {
+        rows.push(Row {
+            backend: backend.to_owned(),
+            persons,
+            endpoint,
+            run: r,
+        })
+    };
+    add(
+        "GET /persons/{id} (audited read)",
+        run(
+            "get_person",
+            "request = function() return wrk.format(\"GET\", \"/api/v1/persons/\" .. next_id()) end\n".into(),
+            &ids,
+        ),
+    );
+    add(
+        "GET /persons?last_name=now (prefix search)",
+        run(
+            "search",
+            "request = function() return wrk.format(\"GET\", \"/api/v1/persons?last_name=now&limit=50\") end\n"
+                .into(),
+            &ids,
+        ),
+    );
+    add(
+        "GET /referral-applications (list)",
+        run(
+            "list",
+            "request = function() return wrk.format(\"GET\", \"/api/v1/referral-applications?limit=50\") end\n"
+                .into(),
+            &ids,
+        ),
+    );
+    add(
+        "GET /deadlines",
+        run(
+            "deadlines",
+            "request = function() return wrk.format(\"GET\", \"/api/v1/deadlines?limit=50\") end\n"
+                .into(),
+            &ids,
+        ),
+    );
+    add(
+        "POST /persons (create)",
+        run(
+            "create_person",
+            "wrk.method = \"POST\"\nwrk.body = '{\"first_name\":\"Anna\",\"last_name\":\"Obciążeniowa\",\"birth_date\":\"1970-01-01\",\"sex\":\"female\"}'\nwrk.path = \"/api/v1/persons\"\n".into(),
+            &ids,
+        ),
+    );
+    // Persons nobody has applied for yet (the registry and those just created): the filing run takes one each.
+    let fresh: Vec<String> = {
+        use reintegra::db::schema::{persons, referral_applications as ra};
+        persons::table
+            .filter(diesel::dsl::not(
+                persons::id.eq_any(ra::table.select(ra::person_id)),
+            ))
+            .select(persons::id)
+            .order(persons::id.desc())
+            .limit(400_000)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    let fresh_ids = ids_file(dir, "fresh", &fresh);
+    let today = today();
+    add(
+        "POST /referral-applications (file)",
+        run(
+            "file",
+            format!(
+                "request = function()\n  local body = '{{\"person_id\":\"' .. next_id() .. '\",\"target_cis_id\":\"{cis_id}\",\"applicant_kind\":\"self\",\"eligibility_categories\":[\"disabled\"],\"justification\":\"Load.\",\"received_on\":\"{today}\",\"consent\":{{\"given\":true,\"given_on\":\"{today}\",\"given_by\":\"person\"}}}}'\n  return wrk.format(\"POST\", \"/api/v1/referral-applications\", nil, body)\nend\n"
+            ),
+            &fresh_ids,
+        ),
+    );
+    // The applications just filed, each withdrawn once (version 1).
+    let filed: Vec<String> = {
+        use reintegra::db::schema::referral_applications as ra;
+        ra::table
+            .filter(ra::version.eq(1))
+            .filter(ra::justification.eq("Load."))
+            .select(ra::id)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    let filed_ids = ids_file(dir, "filed", &filed);
+    // Each application can be withdrawn once: the run is a quarter as long as the filing run, so that it does not
+    // run out of applications (a transition is several times faster than a filing).
+    add(
+        "POST /referral-applications/{id}/withdraw (transition)",
+        run_for(
+            "withdraw",
+            "wrk.headers[\"If-Match\"] = '\"1\"'\nrequest = function() return wrk.format(\"POST\", \"/api/v1/referral-applications/\" .. next_id() .. \"/withdraw\") end\n".into(),
+            &filed_ids,
+            (seconds / 4).max(2),
+        ),
+    );
+    let memory = rss(&service);
+    (ready, memory)
+}
+
+fn ensure_wrk() {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return;
+    }
+    eprintln!("wrk is missing; installing it with apt-get");
+    let ok = Command::new("apt-get")
+        .args(["install", "-y", "-qq", "wrk"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "install wrk (apt-get install wrk) and run again");
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a test run of benchmarks passes nothing to run.
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    ensure_wrk();
+    let seconds: u64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let sizes: Vec<usize> = std::env::var("LOAD_PERSONS")
+        .unwrap_or_else(|_| "10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let pg_admin = std::env::var("LOAD_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = Vec::new();
+    let constant = baseline(dir.path(), seconds);
+    let pg = if pg_admin == "none" {
+        None
+    } else {
+        pgbench(&pg_admin, seconds)
+    };
+    let mut notes = Vec::new();
+    for &n in &sizes {
+        let sqlite = dir.path().join(format!("load-{n}.db"));
+        let (ready, (rss_now, rss_peak)) = run_backend(
+            "SQLite",
+            &sqlite.display().to_string(),
+            n,
+            dir.path(),
+            seconds,
+            &mut rows,
+        );
+        notes.push(format!(
+            "SQLite, {n} persons: ready {} ms after start on the existing database; RSS {rss_now:.0} MiB after the load, peak {rss_peak:.0} MiB",
+            ready.as_millis()
+        ));
+        if pg.is_some() {
+            let db = format!("reintegra_load_{n}");
+            let url = pg_admin
+                .rsplit_once('/')
+                .map(|(base, _)| format!("{base}/{db}"))
+                .unwrap();
+            let psql = |sql: String| {
+                Command::new("psql")
+                    .args([pg_admin.as_str(), "-q", "-c", &sql])
+                    .status()
+                    .unwrap()
+            };
+            psql(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+            psql(format!("CREATE DATABASE {db}"));
+            let (ready, (rss_now, rss_peak)) =
+                run_backend("PostgreSQL", &url, n, dir.path(), seconds, &mut rows);
+            psql(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+            notes.push(format!(
+                "PostgreSQL, {n} persons: ready {} ms after start on the existing database; RSS {rss_now:.0} MiB after the load, peak {rss_peak:.0} MiB",
+                ready.as_millis()
+            ));
+        }
+    }
+    println!(
+        "\n{} connections, {} wrk threads, {seconds} s per run, on {} cores\n",
+        CONNECTIONS,
+        THREADS,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "| backend | persons | endpoint | req/s | p50 ms | p99 ms | errors | vs constant JSON | vs pgbench -S |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| actix-web | – | constant JSON (baseline) | {:.0} | {:.2} | {:.2} | {} | 100% | |",
+        constant.rps, constant.p50_ms, constant.p99_ms, constant.errors
+    );
+    if let Some(tps) = pg {
+        println!(
+            "| PostgreSQL | – | pgbench -S, 64 clients (baseline) | {tps:.0} | | | | | 100% |"
+        );
+    }
+    for r in &rows {
+        let vs_pg = match (r.backend.as_str(), pg) {
+            ("PostgreSQL", Some(tps)) => format!("{:.0}%", 100.0 * r.run.rps / tps),
+            _ => String::new(),
+        };
+        println!(
+            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {:.1}% | {} |",
+            r.backend,
+            r.persons,
+            r.endpoint,
+            r.run.rps,
+            r.run.p50_ms,
+            r.run.p99_ms,
+            r.run.errors,
+            100.0 * r.run.rps / constant.rps,
+            vs_pg
+        );
+    }
+    println!();
+    for n in notes {
+        println!("* {n}");
+    }
+}
