@@ -1166,6 +1166,9 @@ pub struct DpsApplication {
     pub decided_on: Option<NaiveDate>,
     /// The whole decision, for MOPR.
     pub decision: Option<DpsDecision>,
+    /// A granted placement waits for its fee decision (decyzja ustalająca opłatę), which this version of the API
+    /// does not issue yet.
+    pub awaiting_fee_decision: bool,
     /// Decisions the SKO annulled and remanded.
     pub previous_decisions: Option<Vec<DpsDecision>>,
     pub parties: Option<Vec<Party>>,
@@ -1200,6 +1203,10 @@ impl DpsCase {
             delay_notices: self.delay_notices.clone(),
         });
         let outcome = self.decision.as_ref().map(|d| d.outcome);
+        let awaiting_fee_decision = self
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.outcome == DecisionOutcome::Granted && d.fee_decision_id.is_none());
         let decided_on = self.decision.as_ref().map(|d| d.decided_on);
         let decision = self.decision.filter(|_| full);
         let r = self.row;
@@ -1225,6 +1232,7 @@ impl DpsCase {
             outcome,
             decided_on,
             decision,
+            awaiting_fee_decision,
             previous_decisions: full.then_some(self.previous_decisions),
             parties: full.then_some(self.parties),
             appeals: full.then_some(self.appeals),

@@ -636,7 +636,7 @@ impl IpzsRow {
             mopr_id: self.mopr_id,
             signed_on: self.signed_on,
             start_on: self.start_on,
-            proper_period_starts_on: self.proper_period_starts_on,
+            proper_period_starts_on: schedule.proper_period_starts_on,
             planned_end_on: self.planned_end_on,
             diagnosis: self.diagnosis,
             goals: self.goals,

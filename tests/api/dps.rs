@@ -225,6 +225,7 @@ async fn a_pcpr_case_goes_through_the_file_and_the_team_to_a_final_decision_by_w
     assert_eq!(case["status"], "decided");
     assert_eq!(case["decision"]["signed_as"], "deputy_director");
     assert_eq!(case["decision"]["on_time"], true);
+    assert_eq!(case["awaiting_fee_decision"], true);
     assert_eq!(case["finality"]["final"], false);
     let decision_deadline = app
         .deadline(
@@ -291,6 +292,7 @@ async fn a_refused_decision_becomes_final_the_day_after_the_appeal_window() {
     let case = assess(&app, &case).await;
     let case = decide(&app, &case, "refused").await;
     assert_eq!(case["decision"]["outcome"], "refused");
+    assert_eq!(case["awaiting_fee_decision"], false);
     let case = deliver(&app, &case, "Helena Testowa").await;
     let deadline = day(&case["parties"][0]["appeal_deadline"]);
     assert_eq!(deadline, calendar::kpa_days(app.today(), 14));
