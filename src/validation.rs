@@ -10,6 +10,24 @@ impl From<ValidationErrors> for ApiError {
     }
 }
 
+/// A required free text: trimmed, then 1 to `max` characters (`required` / `too_long` on `field`).
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let t = value.trim();
+    match t.chars().count() {
+        0 => Err(FieldError::new(
+            field,
+            "required",
+            format!("{field} must not be empty"),
+        )),
+        n if n > max => Err(FieldError::new(
+            field,
+            "too_long",
+            format!("at most {max} characters"),
+        )),
+        _ => Ok(t.to_owned()),
+    }
+}
+
 /// Flattens a (possibly nested) validation report into one list of field errors, sorted by field so that the
 /// order is stable between runs.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {

@@ -876,20 +876,10 @@ impl NewDpsApplication {
                 ));
             }
         }
-        let justification = self.justification.trim();
-        match justification.chars().count() {
-            0 => errors.push(FieldError::new(
-                "justification",
-                "required",
-                "justify the application",
-            )),
-            n if n > 4000 => errors.push(FieldError::new(
-                "justification",
-                "too_long",
-                "at most 4000 characters",
-            )),
-            _ => {}
-        }
+        let justification =
+            crate::validation::required_text("justification", &self.justification, 4000)
+                .map_err(|e| errors.push(e))
+                .unwrap_or_default();
         if self.received_on > today {
             errors.push(FieldError::new(
                 "received_on",
@@ -908,27 +898,14 @@ impl NewDpsApplication {
             },
             applicant_kind,
             preferred_home: trimmed(&self.preferred_home),
-            justification: justification.to_owned(),
+            justification,
         })
     }
 }
 
 /// A required text: trimmed, 1 to `max` characters.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
-    let t = value.trim();
-    match t.chars().count() {
-        0 => Err(ApiError::field(
-            field,
-            "required",
-            format!("{field} must not be empty"),
-        )),
-        n if n > max => Err(ApiError::field(
-            field,
-            "too_long",
-            format!("at most {max} characters"),
-        )),
-        _ => Ok(t.to_owned()),
-    }
+    crate::validation::required_text(field, value, max).map_err(|e| ApiError::Validation(vec![e]))
 }
 
 /// A day from `from` to today.

@@ -427,18 +427,8 @@ impl NewIpzs {
             ));
         }
         for (field, text) in [("diagnosis", &self.diagnosis), ("goals", &self.goals)] {
-            match text.trim().chars().count() {
-                0 => errors.push(FieldError::new(
-                    field,
-                    "required",
-                    format!("{field} must not be empty"),
-                )),
-                n if n > 8000 => errors.push(FieldError::new(
-                    field,
-                    "too_long",
-                    "at most 8000 characters",
-                )),
-                _ => {}
+            if let Err(e) = crate::validation::required_text(field, text, 8000) {
+                errors.push(e);
             }
         }
         if self.activities.is_empty() || self.activities.len() > 50 {

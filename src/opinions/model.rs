@@ -63,20 +63,7 @@ pub fn check_interview_date(
 
 /// The opinion's text: trimmed, 1 to 8000 characters.
 pub fn check_justification(text: &str) -> Result<String, FieldError> {
-    let text = text.trim();
-    match text.chars().count() {
-        0 => Err(FieldError::new(
-            "justification",
-            "required",
-            "justify the opinion",
-        )),
-        n if n > 8000 => Err(FieldError::new(
-            "justification",
-            "too_long",
-            "at most 8000 characters",
-        )),
-        _ => Ok(text.to_owned()),
-    }
+    crate::validation::required_text("justification", text, 8000)
 }
 
 /// Both checks, every failure reported at once.

@@ -343,20 +343,10 @@ impl NewReferralApplication {
                 "at most 500 characters",
             ));
         }
-        let justification = self.justification.trim();
-        match justification.chars().count() {
-            0 => errors.push(FieldError::new(
-                "justification",
-                "required",
-                "justify the application",
-            )),
-            n if n > 4000 => errors.push(FieldError::new(
-                "justification",
-                "too_long",
-                "at most 4000 characters",
-            )),
-            _ => {}
-        }
+        let justification =
+            crate::validation::required_text("justification", &self.justification, 4000)
+                .map_err(|e| errors.push(e))
+                .unwrap_or_default();
         if self.received_on > today {
             errors.push(FieldError::new(
                 "received_on",
@@ -393,7 +383,7 @@ impl NewReferralApplication {
             },
             categories,
             other_category_description: other.map(str::to_owned),
-            justification: justification.to_owned(),
+            justification,
             received_on: self.received_on,
             consent: self.consent.clone(),
             declared_benefits: unique(&self.declared_benefits),
