@@ -14,6 +14,7 @@ pub mod demo;
 pub mod dps_applications;
 pub mod error;
 pub mod events;
+pub mod fees;
 pub mod health;
 pub mod http;
 pub mod institutions;
