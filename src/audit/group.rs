@@ -108,6 +108,21 @@ impl Trail {
     pub fn read(&mut self, caller: &crate::auth::Caller, entry: super::Entry<'_>) {
         self.0.push(super::read(caller, entry));
     }
+
+    /// Notes that a list showed these records, given as (record id, person id) pairs: one record each.
+    pub fn listed<'r>(
+        &mut self,
+        caller: &crate::auth::Caller,
+        resource_type: &str,
+        records: impl IntoIterator<Item = (&'r str, &'r str)>,
+    ) {
+        for (id, person) in records {
+            self.read(
+                caller,
+                super::Entry::new(super::Action::List, resource_type, id).person(person),
+            );
+        }
+    }
 }
 
 /// Runs a read as one unit of work on the blocking pool, then waits until its audit records are committed (with

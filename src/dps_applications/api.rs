@@ -228,12 +228,11 @@ pub async fn list_dps_applications(
     let result = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
-        for r in &rows {
-            trail.read(
-                &caller,
-                Entry::new(Action::List, "dps_application", &r.id).person(&r.person_id),
-            );
-        }
+        trail.listed(
+            &caller,
+            "dps_application",
+            rows.iter().map(|r| (r.id.as_str(), r.person_id.as_str())),
+        );
         let items = rows
             .into_iter()
             .map(|r| {

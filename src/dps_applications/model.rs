@@ -986,6 +986,13 @@ fn from_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T, A
     serde_json::from_str(s).map_err(|e| ApiError::internal(format!("{what}: {e}")))
 }
 
+fn from_json_opt<T: serde::de::DeserializeOwned>(
+    what: &str,
+    s: Option<&str>,
+) -> Result<Option<T>, ApiError> {
+    s.map(|s| from_json(what, s)).transpose()
+}
+
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(ApiError::internal)
 }
@@ -1009,25 +1016,13 @@ pub struct DpsCase {
 impl DpsCase {
     pub fn read(row: DpsRow) -> Result<Self, ApiError> {
         Ok(DpsCase {
-            facts: row
-                .facts
-                .as_deref()
-                .map(|f| from_json("facts", f))
-                .transpose()?,
+            facts: from_json_opt("facts", row.facts.as_deref())?,
             documents: from_json("documents", &row.documents)?,
             custom_documents: from_json("custom documents", &row.custom_documents)?,
-            team: row
-                .qualifying_team
-                .as_deref()
-                .map(|t| from_json("team", t))
-                .transpose()?,
+            team: from_json_opt("team", row.qualifying_team.as_deref())?,
             pauses: from_json("pauses", &row.pauses)?,
             delay_notices: from_json("delay notices", &row.delay_notices)?,
-            decision: row
-                .decision
-                .as_deref()
-                .map(|d| from_json("decision", d))
-                .transpose()?,
+            decision: from_json_opt("decision", row.decision.as_deref())?,
             previous_decisions: from_json("previous decisions", &row.previous_decisions)?,
             parties: from_json("parties", &row.parties)?,
             appeals: from_json("appeals", &row.appeals)?,

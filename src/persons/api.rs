@@ -184,23 +184,18 @@ pub async fn list_persons(
         birth_date: q.birth_date,
     };
     let limit = page.limit;
-    let (rows, trail) = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let mut rows = audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let rows = store::search(conn, &scope, &filter, &page)?;
-        let trail: Vec<_> = rows
-            .iter()
-            .take(limit as usize)
-            .map(|row| {
-                audit::read(
-                    &caller,
-                    Entry::new(Action::List, "person", &row.id).person(&row.id),
-                )
-            })
-            .collect();
-        Ok((rows, trail))
+        trail.listed(
+            &caller,
+            "person",
+            rows.iter()
+                .take(limit as usize)
+                .map(|r| (r.id.as_str(), r.id.as_str())),
+        );
+        Ok(rows)
     })
     .await?;
-    state.audit.commit(trail).await?;
-    let mut rows = rows;
     let next_cursor = take_page(&mut rows, limit, store::cursor_of);
     let items = rows
         .into_iter()

@@ -197,12 +197,11 @@ pub async fn list_referral_applications(
     let page = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let mut rows = store::list(conn, &inst, &filter, &page)?;
         let next = crate::pagination::take_page(&mut rows, limit, |r| r.id.clone());
-        for r in &rows {
-            trail.read(
-                &caller,
-                Entry::new(Action::List, "referral_application", &r.id).person(&r.person_id),
-            );
-        }
+        trail.listed(
+            &caller,
+            "referral_application",
+            rows.iter().map(|r| (r.id.as_str(), r.person_id.as_str())),
+        );
         let items = view::build_all(conn, &caller, rows, today)?;
         Ok(Page {
             items,
