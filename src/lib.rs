@@ -7,6 +7,7 @@ pub mod admission_lists;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod care_homes;
 pub mod config;
 pub mod db;
 pub mod deadlines;
@@ -28,6 +29,7 @@ pub mod referral_applications;
 pub mod referrals;
 pub mod users;
 pub mod validation;
+pub mod waiting_lists;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -71,6 +73,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(admission_lists::routes)
             .configure(qualifications::routes)
             .configure(dps_applications::routes)
+            .configure(fees::routes)
+            .configure(care_homes::routes)
+            .configure(waiting_lists::routes)
             .configure(deadlines::routes)
             .configure(events::routes)
             .configure(audit::routes),

@@ -283,6 +283,108 @@ pub fn may_decide_dps(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
+/// Registering a care home: a platform admin, or the director of the MOPR or PCPR that will place people in it.
+pub fn may_register_care_home(
+    caller: &Caller,
+    placing_institution_id: &str,
+) -> Result<(), ApiError> {
+    if caller.is_platform_admin() || is_placing_director(caller, placing_institution_id) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "register a care home placed by another institution",
+        ))
+    }
+}
+
+/// Publishing a home's average monthly cost: a platform admin, or the director of its placing institution.
+pub fn may_publish_care_home_cost(
+    caller: &Caller,
+    placing_institution_id: &str,
+) -> Result<(), ApiError> {
+    if caller.is_platform_admin() || is_placing_director(caller, placing_institution_id) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "publish the cost of a care home placed by another institution",
+        ))
+    }
+}
+
+fn is_placing_director(caller: &Caller, placing_institution_id: &str) -> bool {
+    matches!(
+        caller.kind,
+        Some(InstitutionKind::Mopr | InstitutionKind::Pcpr)
+    ) && caller.role == Role::Director
+        && caller.belongs_to(placing_institution_id)
+}
+
+/// A home's residents (who lives there, admissions, departures): the casework roles of its placing institution.
+pub fn may_handle_residents(caller: &Caller, placing_institution_id: &str) -> Result<(), ApiError> {
+    if is_caseworker(caller) && caller.belongs_to(placing_institution_id) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "handle the residents of a care home placed by another institution",
+        ))
+    }
+}
+
+/// Adding an income criterion (a new regulation): platform admins.
+pub fn may_add_income_criterion(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_platform_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("add income criteria"))
+    }
+}
+
+/// The fee decision is an administrative decision of the MOPR that decided the placement: its director.
+pub fn may_issue_fee_decision(caller: &Caller) -> Result<(), ApiError> {
+    may_decide_dps(caller).map_err(|_| forbidden("issue fee decisions"))
+}
+
+/// Entering a case with a final decision on a home's waiting list: the casework roles of the case's MOPR.
+pub fn may_enter_waiting_list(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+        Ok(())
+    } else {
+        Err(forbidden("enter persons on a waiting list"))
+    }
+}
+
+/// A waiting-list entry is seen by the case's MOPR and the home's placing institution.
+pub fn sees_waiting_list_entry(
+    caller: &Caller,
+    mopr_id: &str,
+    placing_institution_id: &str,
+) -> bool {
+    is_caseworker(caller)
+        && (caller.belongs_to(mopr_id) || caller.belongs_to(placing_institution_id))
+}
+
+/// Taking a person off the list (withdrawn, died, moved elsewhere): casework roles of either institution.
+pub fn may_remove_from_waiting_list(
+    caller: &Caller,
+    mopr_id: &str,
+    placing_institution_id: &str,
+) -> Result<(), ApiError> {
+    if sees_waiting_list_entry(caller, mopr_id, placing_institution_id) {
+        Ok(())
+    } else {
+        Err(forbidden("change this waiting list"))
+    }
+}
+
+/// The placement decision (decyzja o umieszczeniu) is the placing institution's director's.
+pub fn may_issue_placement(caller: &Caller, placing_institution_id: &str) -> Result<(), ApiError> {
+    if is_placing_director(caller, placing_institution_id) {
+        Ok(())
+    } else {
+        Err(forbidden("issue placement decisions for this care home"))
+    }
+}
+
 #[cfg(test)]
 pub mod tests {
     use super::*;
@@ -456,5 +558,46 @@ mod case_tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn care_homes_are_run_by_their_placing_institution() {
+        for kind in InstitutionKind::ALL {
+            for role in [Role::Staff, Role::SocialWorker, Role::Director, Role::Admin] {
+                let c = caller(Some(kind), role);
+                let own = format!("inst-{}", kind.as_str());
+                let placing_director =
+                    matches!(kind, InstitutionKind::Mopr | InstitutionKind::Pcpr)
+                        && role == Role::Director;
+                assert_eq!(
+                    may_register_care_home(&c, &own).is_ok(),
+                    placing_director,
+                    "{kind:?} {role:?}"
+                );
+                assert_eq!(
+                    may_issue_placement(&c, &own).is_ok(),
+                    placing_director,
+                    "{kind:?} {role:?}"
+                );
+                assert!(may_register_care_home(&c, "other").is_err());
+                assert!(may_issue_placement(&c, "other").is_err());
+                assert_eq!(may_handle_residents(&c, &own).is_ok(), role != Role::Admin);
+                assert!(may_handle_residents(&c, "other").is_err());
+                assert_eq!(
+                    may_enter_waiting_list(&c).is_ok(),
+                    kind == InstitutionKind::Mopr && role != Role::Admin
+                );
+                assert_eq!(
+                    may_issue_fee_decision(&c).is_ok(),
+                    kind == InstitutionKind::Mopr && role == Role::Director
+                );
+                assert!(may_add_income_criterion(&c).is_err());
+            }
+        }
+        let platform = caller(None, Role::PlatformAdmin);
+        assert!(may_register_care_home(&platform, "x").is_ok());
+        assert!(may_add_income_criterion(&platform).is_ok());
+        assert!(may_issue_placement(&platform, "x").is_err());
+        assert!(may_handle_residents(&platform, "x").is_err());
     }
 }

@@ -298,3 +298,94 @@ diesel::table! {
         version -> Integer,
     }
 }
+
+diesel::table! {
+    care_homes (id) {
+        id -> Text,
+        name -> Text,
+        address -> Text,
+        dps_types -> Text,
+        places -> Integer,
+        occupied -> Integer,
+        operator -> Text,
+        placing_institution_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    care_home_costs (care_home_id, applies_from) {
+        care_home_id -> Text,
+        applies_from -> Date,
+        monthly_cost -> BigInt,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    care_home_residents (id) {
+        id -> Text,
+        care_home_id -> Text,
+        person_id -> Nullable<Text>,
+        waiting_list_entry_id -> Nullable<Text>,
+        admitted_on -> Date,
+        left_on -> Nullable<Date>,
+        leave_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    income_criteria (applies_from) {
+        applies_from -> Date,
+        single -> BigInt,
+        per_person_in_family -> BigInt,
+        legal_basis -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fee_decisions (id) {
+        id -> Text,
+        dps_application_id -> Text,
+        person_id -> Text,
+        mopr_id -> Text,
+        care_home_id -> Text,
+        applies_from -> Date,
+        criterion_applies_from -> Date,
+        cost_applies_from -> Date,
+        input -> Text,
+        split -> Text,
+        supersedes_id -> Nullable<Text>,
+        issued_on -> Date,
+        issued_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    waiting_list_entries (id) {
+        id -> Text,
+        care_home_id -> Text,
+        dps_application_id -> Text,
+        person_id -> Text,
+        mopr_id -> Text,
+        placing_institution_id -> Text,
+        entered_on -> Date,
+        priority_basis -> Nullable<Text>,
+        queue_key -> Text,
+        status -> Text,
+        left_on -> Nullable<Date>,
+        leave_note -> Nullable<Text>,
+        placement -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}

@@ -85,8 +85,8 @@ crate::stored_enum! {
     }
 }
 
-/// A family member obliged to pay for the stay (spouse, descendants, ascendants).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// A family member obliged to pay for the stay (spouse, descendants, ascendants), in the order they are obliged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     Spouse,
@@ -562,8 +562,9 @@ pub struct DpsDecision {
     pub signed_as: SigningCapacity,
     /// Whether it was issued by the due date.
     pub on_time: bool,
-    /// The fee decision (decyzja ustalająca opłatę) issued with a granted placement. Fee decisions are not yet part
-    /// of this API, so this is `null`: the granted case waits for its fee decision outside the API.
+    /// The fee decision in force (decyzja ustalająca opłatę) issued with a granted placement
+    /// (`POST /api/v1/dps-applications/{id}/fee-decisions`); `null` until it is issued. A later fee decision (a new
+    /// average cost or income criterion) supersedes it and takes its place here.
     pub fee_decision_id: Option<String>,
 }
 
@@ -982,7 +983,7 @@ pub struct QualifyingTeam {
     pub reasons: String,
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T, ApiError> {
+pub fn from_json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T, ApiError> {
     serde_json::from_str(s).map_err(|e| ApiError::internal(format!("{what}: {e}")))
 }
 

@@ -29,6 +29,9 @@ pub enum EventType {
     DpsApplicationSubmitted,
     DpsDecisionIssued,
     DpsSkoDecided,
+    WaitingListEntered,
+    WaitingListLeft,
+    PlacementDecided,
 }
 
 impl EventType {
@@ -50,6 +53,9 @@ impl EventType {
             EventType::DpsApplicationSubmitted => "dps_application.submitted",
             EventType::DpsDecisionIssued => "dps_application.decided",
             EventType::DpsSkoDecided => "dps_application.sko_decided",
+            EventType::WaitingListEntered => "waiting_list.entered",
+            EventType::WaitingListLeft => "waiting_list.left",
+            EventType::PlacementDecided => "placement.decided",
         }
     }
 }
@@ -82,6 +88,7 @@ pub fn link(resource_type: &str, resource_id: &str) -> String {
         "qualification" => "qualifications",
         "admission_list" => "admission-lists",
         "dps_application" => "dps-applications",
+        "waiting_list_entry" => "waiting-list-entries",
         other => other,
     };
     format!("/api/v1/{collection}/{resource_id}")

@@ -1,4 +1,15 @@
-//! Fees for a stay in a care home (DPS). So far the pure rules and the income-criteria history: the fee decision
-//! resource, the care-home registry and the waiting list that use them are not part of the API yet.
+//! Fees for a stay in a care home (DPS): the income criteria in force over time, and the fee decision (decyzja
+//! ustalająca opłatę) that MOPR issues with a granted placement, computed by the pure rules of [`model`].
 
+pub mod api;
+pub mod criteria_api;
 pub mod model;
+pub mod store;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(criteria_api::list_income_criteria)
+        .service(criteria_api::add_income_criterion)
+        .service(api::issue_fee_decision)
+        .service(api::list_fee_decisions)
+        .service(api::get_fee_decision);
+}

@@ -15,9 +15,12 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::FieldError;
 
 /// An income criterion (kryterium dochodowe) and the day it applies from; they change by regulation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct IncomeCriterion {
     pub applies_from: NaiveDate,
     /// For a person living alone (osoba samotnie gospodarująca), in grosze.
@@ -66,7 +69,7 @@ pub fn criterion_on(date: NaiveDate, history: &[IncomeCriterion]) -> Option<Inco
 }
 
 /// The thresholds of art. 61 ust. 2 pkt 2: 300% of the criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Thresholds {
     pub single: i64,
     pub per_person_in_family: i64,
@@ -81,17 +84,12 @@ impl From<IncomeCriterion> for Thresholds {
     }
 }
 
-/// A relative's relation to the resident, in the order they are obliged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kin {
-    Spouse,
-    Descendant,
-    Ascendant,
-}
+/// A relative's relation to the resident; its order (spouse, descendants, ascendants) is the order they are obliged
+/// in (art. 61 ust. 1 pkt 2).
+pub use crate::dps_applications::model::Relation;
 
 /// How a relative's household is assessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Household {
     /// Lives alone: their own income against the single-person threshold.
@@ -101,23 +99,23 @@ pub enum Household {
 }
 
 /// A relative obliged to pay, with the amount agreed with them (umowa, art. 103 ust. 2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Relative {
     pub name: String,
-    pub kin: Kin,
+    pub relation: Relation,
     pub household: Household,
     pub agreed: i64,
 }
 
 /// Someone who pays voluntarily.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Volunteer {
     pub name: String,
     pub amount: i64,
 }
 
 /// What the fee is computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FeeInput {
     /// The home's average monthly cost of stay valid on the day the fee applies from.
     pub average_cost: i64,
@@ -127,10 +125,10 @@ pub struct FeeInput {
 }
 
 /// One relative's line of the split.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RelativeShare {
     pub name: String,
-    pub kin: Kin,
+    pub relation: Relation,
     /// The most the statute allows them to pay.
     pub legal_maximum: i64,
     pub agreed: i64,
@@ -139,7 +137,7 @@ pub struct RelativeShare {
 }
 
 /// The whole split, every figure visible.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FeeSplit {
     pub average_cost: i64,
     pub thresholds: Thresholds,
@@ -192,7 +190,7 @@ pub fn split(input: &FeeInput, thresholds: Thresholds) -> Result<FeeSplit, FeeEr
 
     // The spouse first, then descendants before ascendants; the input order within a group is kept.
     let mut relatives: Vec<&Relative> = input.relatives.iter().collect();
-    relatives.sort_by_key(|r| r.kin);
+    relatives.sort_by_key(|r| r.relation);
     let mut shares = Vec::with_capacity(relatives.len());
     for r in relatives {
         if r.agreed < 0 {
@@ -212,7 +210,7 @@ pub fn split(input: &FeeInput, thresholds: Thresholds) -> Result<FeeSplit, FeeEr
         uncovered -= pays;
         shares.push(RelativeShare {
             name: r.name.clone(),
-            kin: r.kin,
+            relation: r.relation,
             legal_maximum: max,
             agreed: r.agreed,
             pays,
@@ -228,6 +226,107 @@ pub fn split(input: &FeeInput, thresholds: Thresholds) -> Result<FeeSplit, FeeEr
         relatives: shares,
         municipality_pays: uncovered,
     })
+}
+
+/// The largest amount accepted anywhere in a fee computation: 100,000,000.00 zł, far above any income or cost, so
+/// that sums of a few of them can never overflow.
+pub const MAX_AMOUNT: i64 = 10_000_000_000;
+
+/// Bounds of what a caller may send: amounts from 0 to [`MAX_AMOUNT`], names of 1 to 200 characters, families of
+/// 1 to 30 members, at most 20 relatives and 20 volunteers. Every broken bound is listed.
+pub fn check_input(
+    resident_income: i64,
+    relatives: &[Relative],
+    volunteers: &[Volunteer],
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let amount = |errors: &mut Vec<FieldError>, field: String, value: i64| {
+        if !(0..=MAX_AMOUNT).contains(&value) {
+            errors.push(FieldError::new(
+                &field,
+                "out_of_range",
+                format!("an amount in grosze from 0 to {MAX_AMOUNT}"),
+            ));
+        }
+    };
+    amount(&mut errors, "resident_income".into(), resident_income);
+    if relatives.len() > 20 {
+        errors.push(FieldError::new(
+            "relatives",
+            "too_many",
+            "at most 20 relatives",
+        ));
+    }
+    if volunteers.len() > 20 {
+        errors.push(FieldError::new(
+            "volunteers",
+            "too_many",
+            "at most 20 volunteers",
+        ));
+    }
+    for (i, r) in relatives.iter().enumerate() {
+        if let Err(e) =
+            crate::validation::required_text(&format!("relatives[{i}].name"), &r.name, 200)
+        {
+            errors.push(e);
+        }
+        amount(&mut errors, format!("relatives[{i}].agreed"), r.agreed);
+        match r.household {
+            Household::Single { income } => amount(
+                &mut errors,
+                format!("relatives[{i}].household.income"),
+                income,
+            ),
+            Household::Family {
+                members,
+                total_income,
+            } => {
+                if !(1..=30).contains(&members) {
+                    errors.push(FieldError::new(
+                        format!("relatives[{i}].household.members"),
+                        "out_of_range",
+                        "a family of 1 to 30 persons",
+                    ));
+                }
+                amount(
+                    &mut errors,
+                    format!("relatives[{i}].household.total_income"),
+                    total_income,
+                );
+            }
+        }
+    }
+    for (i, v) in volunteers.iter().enumerate() {
+        if let Err(e) =
+            crate::validation::required_text(&format!("volunteers[{i}].name"), &v.name, 200)
+        {
+            errors.push(e);
+        }
+        amount(&mut errors, format!("volunteers[{i}].amount"), v.amount);
+    }
+    errors
+}
+
+/// Every relative whose agreed amount is above the most the statute lets them pay, named with the maximum, so an
+/// official can correct all agreements at once.
+pub fn check_agreements(relatives: &[Relative], thresholds: Thresholds) -> Vec<FieldError> {
+    relatives
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let max = legal_maximum(r.household, thresholds);
+            (r.agreed > max).then(|| {
+                FieldError::new(
+                    format!("relatives[{i}].agreed"),
+                    "above_legal_maximum",
+                    format!(
+                        "{} may pay at most {} gr a month (what their household has above 300% of the income criterion)",
+                        r.name, max
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -247,10 +346,10 @@ mod tests {
         }
     }
 
-    fn relative(name: &str, kin: Kin, household: Household, agreed: i64) -> Relative {
+    fn relative(name: &str, relation: Relation, household: Household, agreed: i64) -> Relative {
         Relative {
             name: name.into(),
-            kin,
+            relation,
             household,
             agreed,
         }
@@ -286,7 +385,7 @@ mod tests {
         let mut i = input(5_200_00, 8_000_00);
         i.relatives = vec![relative(
             "Anna",
-            Kin::Descendant,
+            Relation::Descendant,
             Household::Single { income: 9_000_00 },
             1_000_00,
         )];
@@ -313,7 +412,7 @@ mod tests {
         let mut i = input(6_000_00, 2_000_00);
         i.relatives = vec![relative(
             "Jan",
-            Kin::Descendant,
+            Relation::Descendant,
             Household::Single { income: 2_900_00 },
             100_00,
         )];
@@ -356,10 +455,10 @@ mod tests {
         assert_eq!(legal_maximum(family, t), 1_832_00);
         let mut i = input(3_500_00, 1_000_00);
         i.relatives = vec![
-            relative("Syn", Kin::Descendant, family, 1_832_00),
+            relative("Syn", Relation::Descendant, family, 1_832_00),
             relative(
                 "Żona",
-                Kin::Spouse,
+                Relation::Spouse,
                 Household::Single { income: 2_502_00 },
                 600_00,
             ),
@@ -389,7 +488,7 @@ mod tests {
         }];
         i.relatives = vec![relative(
             "Anna",
-            Kin::Descendant,
+            Relation::Descendant,
             Household::Single { income: 6_030_00 },
             3_000_00,
         )];
@@ -415,7 +514,7 @@ mod tests {
         let mut i = input(1_000_00, 0);
         i.relatives = vec![relative(
             "X",
-            Kin::Ascendant,
+            Relation::Ascendant,
             Household::Family {
                 members: 0,
                 total_income: 1,
@@ -423,5 +522,58 @@ mod tests {
             0,
         )];
         assert!(matches!(split(&i, t), Err(FeeError::Invalid(_))));
+    }
+
+    #[test]
+    fn agreements_above_the_maximum_are_listed_with_the_relative_and_bounds_are_checked() {
+        let t = thresholds_on(day(2025, 3, 1));
+        let relatives = vec![
+            relative(
+                "Anna",
+                Relation::Descendant,
+                Household::Single { income: 4_000_00 },
+                970_00,
+            ),
+            relative(
+                "Jan",
+                Relation::Descendant,
+                Household::Single { income: 4_000_00 },
+                970_01,
+            ),
+        ];
+        let errors = check_agreements(&relatives, t);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "relatives[1].agreed");
+        assert!(
+            errors[0].message.contains("Jan may pay at most 97000 gr"),
+            "{}",
+            errors[0].message
+        );
+
+        let mut bad = relatives.clone();
+        bad[0].household = Household::Family {
+            members: 0,
+            total_income: 1,
+        };
+        bad[1].name = " ".into();
+        let errors = check_input(
+            -1,
+            &bad,
+            &[Volunteer {
+                name: "P".into(),
+                amount: MAX_AMOUNT + 1,
+            }],
+        );
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "resident_income",
+                "relatives[0].household.members",
+                "relatives[1].name",
+                "volunteers[0].amount"
+            ]
+        );
+        assert!(check_input(0, &relatives, &[]).is_empty());
     }
 }
