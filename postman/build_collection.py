@@ -373,6 +373,77 @@ def dps_folder():
     return folder("4. DPS placement case", "MOPR records an application; the social worker records the facts; the file is completed; the team, the decision, delivery and a waiver make it final.", items)
 
 
+def placement_folder():
+    case = "/api/v1/dps-applications/" + var("dps_id")
+    home = "/api/v1/care-homes/" + var("home_id")
+    entry = "/api/v1/waiting-list-entries/" + var("entry_id")
+    case_if_match = {"If-Match": '"{{dps_version}}"'}
+    entry_if_match = {"If-Match": '"{{entry_version}}"'}
+    def fee(agreed):
+        return {"care_home_id": var("home_id"), "applies_from": var("today"), "resident_income": 200000,
+                "relatives": [{"name": "Anna Postmanowa", "relation": "descendant",
+                               "household": {"kind": "single", "income": 400000}, "agreed": agreed}],
+                "volunteers": []}
+    home_body = {"name": "DPS Postman " + var("$randomUUID"), "address": "ul. Testowa 1, 87-100 Toruń",
+                 "dps_types": ["elderly"], "places": 1, "operator": "Gmina Miasta Toruń",
+                 "placing_institution_id": var("mopr_id"),
+                 "average_cost": {"applies_from": "2026-01-01", "monthly_cost": 600000}}
+    items = [
+        request("Income criteria", "GET", "/api/v1/income-criteria",
+                "The criteria since 2015; 300% of the 2015 ones are seed 003's 1,902 / 1,542 zł.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("2015 thresholds", function () { var t = pm.response.json().items[0].fee_thresholds; pm.expect(t.single).to.eql(190200); pm.expect(t.per_person_in_family).to.eql(154200); });']),
+        request("CIS cannot register a care home (403)", "POST", "/api/v1/care-homes",
+                "The placing institution's director or a platform admin.", user="cis-director", body=home_body,
+                tests=[problem_test(403, "forbidden")]),
+        request("MOPR director registers a care home", "POST", "/api/v1/care-homes",
+                "One place, 6,000.00 zł a month from 2026-01-01 (a new name each run).", user="mopr-director", body=home_body,
+                tests=[status_test(201), 'var h = pm.response.json();',
+                       'pm.test("one free place", function () { pm.expect(h.free_places).to.eql(1); pm.expect(h.average_cost.monthly_cost).to.eql(600000); });',
+                       'pm.collectionVariables.set("home_id", h.id);']),
+        request("Staff cannot issue a fee decision (403)", "POST", case + "/fee-decisions",
+                "The MOPR director issues it.", user="mopr-staff", headers=case_if_match, body=fee(97000),
+                tests=[problem_test(403, "forbidden")]),
+        request("An agreement above the relative's maximum is 422", "POST", case + "/fee-decisions",
+                "Living alone on 4,000 zł against 3,030 zł (2025): at most 970 zł.", user="mopr-director",
+                headers=case_if_match, body=fee(97001),
+                tests=[problem_test(422, "validation_failed"), 'pm.test("names the relative", function () { var e = pm.response.json().errors[0]; pm.expect(e.field).to.eql("relatives[0].agreed"); pm.expect(e.code).to.eql("above_legal_maximum"); });']),
+        request("Director issues the fee decision", "POST", case + "/fee-decisions",
+                "Resident 1,400 zł (70% of 2,000), daughter 970 zł, municipality 3,630 zł of 6,000 zł.", user="mopr-director",
+                headers=case_if_match, body=fee(97000),
+                tests=[status_test(201), 'var f = pm.response.json();',
+                       'pm.test("split line by line", function () { pm.expect(f.split.resident_pays).to.eql(140000); pm.expect(f.split.relatives[0].pays).to.eql(97000); pm.expect(f.split.municipality_pays).to.eql(363000); pm.expect(f.current).to.eql(true); });',
+                       'pm.collectionVariables.set("fee_id", f.id);']),
+        request("The case no longer awaits its fee decision", "GET", case, "The decision names the fee decision in force.",
+                user="mopr-staff",
+                tests=[status_test(200), 'pm.test("linked", function () { var c = pm.response.json(); pm.expect(c.awaiting_fee_decision).to.eql(false); pm.expect(c.decision.fee_decision_id).to.eql(pm.collectionVariables.get("fee_id")); });',
+                       'pm.collectionVariables.set("dps_version", pm.response.json().version);']),
+        request("PCPR cannot see the fee decision (404)", "GET", "/api/v1/fee-decisions/" + var("fee_id"),
+                "Fees are computed from incomes: the case's MOPR only.", user="pcpr-staff", tests=[problem_test(404, "not_found")]),
+        request("MOPR enters the person on the waiting list", "POST", "/api/v1/waiting-list-entries",
+                "The decision is final; a place is free and nobody is ahead: no wait.", user="mopr-staff",
+                body={"care_home_id": var("home_id"), "dps_application_id": var("dps_id")},
+                tests=[status_test(201), 'var e = pm.response.json();',
+                       'pm.test("first, no wait", function () { pm.expect(e.position).to.eql(1); pm.expect(e.expected_wait.days).to.eql(0); });',
+                       'pm.collectionVariables.set("entry_id", e.id);', 'pm.collectionVariables.set("entry_version", e.version);']),
+        request("Entering twice is 409", "POST", "/api/v1/waiting-list-entries", "Once per home.", user="mopr-staff",
+                body={"care_home_id": var("home_id"), "dps_application_id": var("dps_id")},
+                tests=[problem_test(409, "already_waiting")]),
+        request("Staff cannot place (403)", "POST", entry + "/placement", "The placing institution's director decides.",
+                user="mopr-staff", headers=entry_if_match, body={"admission_on": var("today")},
+                tests=[problem_test(403, "forbidden")]),
+        request("A placement without If-Match is 428", "POST", entry + "/placement", "Every transition takes the entry's ETag.",
+                user="mopr-director", body={"admission_on": var("today")}, tests=[problem_test(428, "if_match_required")]),
+        request("Director issues the placement decision", "POST", entry + "/placement", "The first in line takes the free place.",
+                user="mopr-director", headers=entry_if_match, body={"admission_on": var("today")},
+                tests=[status_test(200), 'pm.test("placed", function () { var e = pm.response.json(); pm.expect(e.status).to.eql("placed"); pm.expect(e.placement.position).to.eql(1); });']),
+        request("The home is full now", "GET", home, "Free places are derived from the residents.", user="ngo-staff",
+                tests=[status_test(200), 'pm.test("no free place", function () { pm.expect(pm.response.json().free_places).to.eql(0); });']),
+        request("CIS cannot see the entry (404)", "GET", entry, "The case's MOPR and the placing institution only.",
+                user="cis-staff", tests=[problem_test(404, "not_found")]),
+    ]
+    return folder("5. Fee decision, waiting list and placement", "The DPS case of folder 4 gets its fee decision, enters a new home's waiting list and is placed.", items)
+
+
 def build():
     collection = {
         "info": {
@@ -381,10 +452,11 @@ def build():
                            "each stores the ids the next one needs. Import with the environment `local.postman_environment.json`.",
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
-        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder()],
+        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
-                      "ipzs_id", "ipzs_version", "dps_person_id", "dps_id", "dps_version",
+                      "ipzs_id", "ipzs_version", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
+                      "entry_version",
                       "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use crate::auth::{InstitutionKind, Role, password};
+use crate::care_homes::model::{CareHomeRow, CostRow};
 use crate::db::schema::{institutions, users};
 use crate::db::{self, DbConnection};
 use crate::error::ApiError;
@@ -11,6 +12,10 @@ use crate::institutions::model::InstitutionRow;
 use crate::users::model::UserRow;
 
 pub const DEMO_PASSWORD: &str = "reintegra-demo";
+
+/// The demo's care home: two places, elderly and chronically somatically ill residents, 6,200.00 zł a month from
+/// 2026-01-01, placed by the demo MOPR.
+pub const DEMO_CARE_HOME: &str = "Dom Pomocy Społecznej w Toruniu (demo)";
 
 /// (key, kind, name, address, area)
 const INSTITUTIONS: [(&str, InstitutionKind, &str, &str, Option<&str>); 4] = [
@@ -85,6 +90,38 @@ pub fn seed(conn: &mut DbConnection) -> Result<bool, ApiError> {
                 })
                 .execute(conn)?;
             ids.push((key, id));
+        }
+        // One care home of the city, placed by MOPR, with a published cost, so a DPS case can be walked from the
+        // application to a fee decision and a placement.
+        let mopr = ids
+            .iter()
+            .find(|(k, _)| *k == "mopr")
+            .map(|(_, id)| id.clone());
+        if let Some(mopr) = mopr {
+            let home = CareHomeRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                name: DEMO_CARE_HOME.to_owned(),
+                address: "ul. Przykładowa 2, 87-100 Toruń".to_owned(),
+                dps_types: r#"["elderly","chronically_somatically_ill"]"#.to_owned(),
+                places: 2,
+                occupied: 0,
+                operator: "Gmina Miasta Toruń".to_owned(),
+                placing_institution_id: mopr,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            crate::care_homes::store::insert(conn, &home)?;
+            crate::care_homes::store::insert_cost(
+                conn,
+                &CostRow {
+                    care_home_id: home.id.clone(),
+                    applies_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a real date"),
+                    monthly_cost: 620_000,
+                    recorded_by: "demo".to_owned(),
+                    created_at: now,
+                },
+            )?;
         }
         for (username, key, role) in USERS {
             let institution_id = ids

@@ -20,7 +20,9 @@ one API instead of paper, fax and e-mail:
 2. **Placement in a care home (DPS)**: the application, the document checklist computed from the facts of the case,
    the qualifying team, the administrative decision (due in one month, two in a complicated case, with the periods
    KPA art. 35 §5 leaves out and art. 36 notices), delivery to each party, waivers of appeal, appeals to the SKO and
-   finality. Fee decisions, the care-home registry and the waiting list are not part of this version.
+   finality; then the fee decision (who pays what of the home's average monthly cost: the resident's 70%, the
+   relatives above 300% of the income criterion, volunteers, the municipality), the care-home registry, the waiting
+   list with combatants' priority and the placement decision.
  Every deadline is computed by the Code of Administrative Procedure's rules
 (KPA art. 57: a period in days does not count the day of the event and an end on a Saturday or a public holiday
 moves to the next working day; a month ends on the same day number, or on the last day of a shorter month).
@@ -74,6 +76,9 @@ as if it did not exist**.
         (name = "admission-lists", description = "The CIS director's list of persons admitted, due to MOPR 5 working days after signing."),
         (name = "qualifications", description = "Qualification after the trial month: requested by the CIS director in its last week, decided by the MOPR director before the proper period starts."),
         (name = "dps-applications", description = "Placement in a care home (workflow B). State machine: `collecting` (the file and its checklist) → (qualifying team, on a complete file) → `assessed` → (the director's decision) → `decided` → final when every party has waived or let its 14-day window pass; or → (appeal) → `appealed` → (SKO) `closed`, or back to `assessed` when the SKO annuls and remands. Every change takes `If-Match` with the case's ETag; MOPR sees the whole case, the applying PCPR its application, status, outcome and finality."),
+        (name = "fees", description = "Fees for a stay in a care home: the income criteria in force over time (300% of them are the relatives' thresholds), and the fee decisions MOPR issues for a granted placement. All amounts are integers in grosze (1 zł = 100 gr). A fee decision is never edited: a new cost or criterion means a new decision that supersedes the last."),
+        (name = "care-homes", description = "The registry of care homes (DPS): the types of resident each serves, its places, free places (derived from residents in and out, never typed), who runs it, which institution places people there (a city's MOPR, a county's PCPR) and its average monthly cost, a history that is never overwritten."),
+        (name = "waiting-lists", description = "Waiting lists per care home, kept by its placing institution. State machine: `waiting` → (placement decision) → `placed`, or → `withdrawn` | `died` | `moved_elsewhere`. Combatants and other persons entitled by art. 18 of the combatants' act go first, then by the day of entry; each waiting entry shows its position and expected wait. Transitions take `If-Match` with the entry's ETag."),
         (name = "deadlines", description = "Every obligation the procedure gives your institution, with due date and status."),
         (name = "events", description = "Each institution's inbox feed: what the procedures forward to it, in order, never lost or repeated."),
         (name = "audit", description = "The append-only audit trail of reads and changes of personal data."),

@@ -5,16 +5,16 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, json, spawn_app};
 
-fn v(x: &Value) -> i64 {
+pub(crate) fn v(x: &Value) -> i64 {
     x["version"].as_i64().unwrap()
 }
 
-fn day(x: &Value) -> NaiveDate {
+pub(crate) fn day(x: &Value) -> NaiveDate {
     x.as_str().unwrap().parse().unwrap()
 }
 
 /// Registers a person (as `registrar`) and files a DPS application for them (as `filer`).
-async fn file_case(app: &TestApp, registrar: &str, filer: &str, extra: Value) -> Value {
+pub(crate) async fn file_case(app: &TestApp, registrar: &str, filer: &str, extra: Value) -> Value {
     let person = app
         .create_person(
             registrar,
@@ -44,14 +44,14 @@ async fn file_case(app: &TestApp, registrar: &str, filer: &str, extra: Value) ->
     case
 }
 
-fn path(case: &Value, tail: &str) -> String {
+pub(crate) fn path(case: &Value, tail: &str) -> String {
     format!(
         "/api/v1/dps-applications/{}{tail}",
         case["id"].as_str().unwrap()
     )
 }
 
-fn facts(extra: Value) -> Value {
+pub(crate) fn facts(extra: Value) -> Value {
     let yes = json!({"met": true, "note": null});
     let mut f = json!({"receives_permanent_allowance": false, "receives_pension": false, "combatant": false,
         "placement_by_court_order": false, "psychiatrist_certificate_indicated": false, "obliged_relatives": [],
@@ -63,7 +63,7 @@ fn facts(extra: Value) -> Value {
     f
 }
 
-fn codes(case: &Value) -> Vec<String> {
+pub(crate) fn codes(case: &Value) -> Vec<String> {
     case["file"]["items"]
         .as_array()
         .unwrap()
@@ -73,7 +73,7 @@ fn codes(case: &Value) -> Vec<String> {
 }
 
 /// Records the facts and marks every missing document received; returns the case.
-async fn complete_file(app: &TestApp, case: &Value, facts_extra: Value) -> Value {
+pub(crate) async fn complete_file(app: &TestApp, case: &Value, facts_extra: Value) -> Value {
     let mut case = app
         .transition(
             "mopr-worker",
@@ -98,7 +98,7 @@ async fn complete_file(app: &TestApp, case: &Value, facts_extra: Value) -> Value
     case
 }
 
-async fn assess(app: &TestApp, case: &Value) -> Value {
+pub(crate) async fn assess(app: &TestApp, case: &Value) -> Value {
     let team = json!({"sat_on": app.today(), "members": ["Jan Nowak", "Ewa Wiśniewska"], "justified": true,
         "reasons": "Spełnia warunki."});
     app.transition(
@@ -111,7 +111,7 @@ async fn assess(app: &TestApp, case: &Value) -> Value {
     .await
 }
 
-async fn decide(app: &TestApp, case: &Value, outcome: &str) -> Value {
+pub(crate) async fn decide(app: &TestApp, case: &Value, outcome: &str) -> Value {
     let body = json!({"outcome": outcome, "reasons": "Uzasadnienie.", "legal_basis": "art. 54 ustawy o pomocy społecznej",
         "signed_as": "deputy_director"});
     app.transition(
@@ -124,7 +124,7 @@ async fn decide(app: &TestApp, case: &Value, outcome: &str) -> Value {
     .await
 }
 
-async fn deliver(app: &TestApp, case: &Value, name: &str) -> Value {
+pub(crate) async fn deliver(app: &TestApp, case: &Value, name: &str) -> Value {
     let body = json!({"party_name": name, "party_role": "person", "delivered_on": app.today(),
         "method": "post_with_acknowledgement"});
     app.transition(

@@ -14,5 +14,6 @@ mod institutions;
 mod ipzs;
 mod openapi;
 mod persons;
+mod placements;
 mod referrals;
 mod users;
