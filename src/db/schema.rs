@@ -160,6 +160,7 @@ diesel::table! {
         resource_type -> Text,
         resource_id -> Text,
         occurred_at -> Timestamp,
+        txid -> BigInt,
     }
 }
 

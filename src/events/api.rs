@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::store;
+use super::store::{self, FeedPosition};
 use crate::AppState;
 use crate::auth::{Caller, policy};
 use crate::db;
@@ -86,23 +86,24 @@ pub async fn list_events(
             format!("limit must be between 1 and {MAX_LIMIT}"),
         ));
     }
-    let after = match query.after.as_deref().filter(|a| !a.is_empty()) {
-        Some(c) => decode_cursor(c)?
-            .parse::<i64>()
-            .map_err(|_| ApiError::BadRequest {
-                code: "invalid_cursor",
-                detail: "the cursor is not one this feed issued".into(),
-            })?,
-        None => 0,
-    };
+    let after = query
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(decode_cursor)
+        .transpose()?;
     let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
-        store::after(conn, &institution, after, limit)
+        let from = match after {
+            Some(c) => parse_position(conn, &c)?,
+            None => FeedPosition::default(),
+        };
+        store::after(conn, &institution, from, limit)
     })
     .await?;
     let items: Vec<Event> = rows
         .into_iter()
         .map(|r| Event {
-            cursor: encode_cursor(&r.seq.to_string()),
+            cursor: encode_cursor(&format!("{}.{}", r.txid, r.seq)),
             link: super::link(&r.resource_type, &r.resource_id),
             id: r.id,
             event_type: r.event_type,
@@ -116,4 +117,23 @@ pub async fn list_events(
         .map(|e| e.cursor.clone())
         .or(query.into_inner().after);
     Ok(HttpResponse::Ok().json(EventFeed { items, next_cursor }))
+}
+
+/// A cursor is `txid.seq`; a bare `seq` is a cursor issued before the feed was ordered by transaction, and stands
+/// for its event's position.
+fn parse_position(conn: &mut db::DbConnection, cursor: &str) -> Result<FeedPosition, ApiError> {
+    let invalid = || ApiError::BadRequest {
+        code: "invalid_cursor",
+        detail: "the cursor is not one this feed issued".into(),
+    };
+    match cursor.split_once('.') {
+        Some((txid, seq)) => Ok(FeedPosition {
+            txid: txid.parse().map_err(|_| invalid())?,
+            seq: seq.parse().map_err(|_| invalid())?,
+        }),
+        None => {
+            let seq: i64 = cursor.parse().map_err(|_| invalid())?;
+            store::position_of_seq(conn, seq)?.ok_or_else(invalid)
+        }
+    }
 }

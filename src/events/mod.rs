@@ -1,8 +1,10 @@
 //! The inbox feed: everything a procedure forwards to an institution ("przekazuje niezwłocznie do CIS"), in
 //! order. Events are written in the same transaction as the change that causes them, so none is lost and none
-//! exists for a change that did not happen. Event-writing transactions are serialised (SQLite's single writer;
-//! a PostgreSQL transaction-level advisory lock), so `seq` order is commit order: a reader polling with its last
-//! cursor never skips an event that commits later with a smaller `seq`.
+//! exists for a change that did not happen. Writers take no lock. The feed is ordered by (writing transaction id,
+//! `seq`): on SQLite the single writer makes that the commit order (the txid is 0); on PostgreSQL a read delivers
+//! only events of transactions older than the oldest one still running (the snapshot's xmin), and every later
+//! commit has a larger txid, so a reader polling with its last cursor never skips or repeats an event. The price
+//! is delivery latency, never loss: an event waits until the transactions older than its own have ended.
 
 pub mod api;
 pub mod store;

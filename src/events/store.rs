@@ -15,10 +15,33 @@ pub struct EventRow {
     pub resource_type: String,
     pub resource_id: String,
     pub occurred_at: NaiveDateTime,
+    pub txid: i64,
 }
 
-/// Any fixed key: it only has to be the same for every writer of `events`.
-const EVENTS_LOCK_KEY: i64 = 0x0072_6569_6e74_6567;
+/// A place in an institution's feed: the feed is ordered by the writing transaction's id, then by `seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct FeedPosition {
+    pub txid: i64,
+    pub seq: i64,
+}
+
+impl FeedPosition {
+    pub fn of(row: &EventRow) -> Self {
+        FeedPosition {
+            txid: row.txid,
+            seq: row.seq,
+        }
+    }
+}
+
+/// The transaction id below which every transaction has finished, as the statement's snapshot sees it: events
+/// of those transactions are all visible now, and any event that commits later has a larger txid.
+const PG_SETTLED: &str = "txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+const PG_UNSETTLED: &str = "txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+/// How long a read waits for older transactions to finish when newer events are already committed behind them.
+const SETTLE_TRIES: u32 = 100;
+const SETTLE_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
 
 pub fn append(
     conn: &mut DbConnection,
@@ -27,13 +50,8 @@ pub fn append(
     resource_id: &str,
     recipients: &[&str],
 ) -> Result<(), ApiError> {
-    crate::per_backend!(conn,
-        pg c => {
-            // Held until commit: the next writer takes a larger seq and commits after us.
-            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({EVENTS_LOCK_KEY})")).execute(c)?;
-        },
-        sqlite _c => {}
-    );
+    // No lock: on PostgreSQL each row takes its transaction's id from the column default, and readers order by
+    // it (see [`after`]); on SQLite the single writer already makes seq order commit order.
     let now = db::now();
     for institution in recipients {
         diesel::insert_into(events::table)
@@ -50,17 +68,67 @@ pub fn append(
     Ok(())
 }
 
+/// Up to `limit` events of the institution after `from`, in feed order. On PostgreSQL only settled events are
+/// delivered: events of a transaction that is still older than a running one wait until it ends, so that a reader
+/// never passes a position that a later commit could still take. When settled events run out while committed ones
+/// wait behind a running transaction, the read waits for it briefly (at most about a second) rather than
+/// answering with less than there is.
 pub fn after(
     conn: &mut DbConnection,
     institution_id: &str,
-    after_seq: i64,
+    from: FeedPosition,
     limit: i64,
 ) -> Result<Vec<EventRow>, ApiError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    let page = |conn: &mut DbConnection| -> Result<Vec<EventRow>, ApiError> {
+        let mut q = events::table
+            .filter(events::institution_id.eq(institution_id.to_owned()))
+            .filter(
+                events::txid
+                    .gt(from.txid)
+                    .or(events::txid.eq(from.txid).and(events::seq.gt(from.seq))),
+            )
+            .into_boxed::<crate::db::Backend>();
+        if matches!(conn, DbConnection::Postgresql(_)) {
+            q = q.filter(sql::<Bool>(PG_SETTLED));
+        }
+        Ok(q.order((events::txid.asc(), events::seq.asc()))
+            .limit(limit)
+            .select(EventRow::as_select())
+            .load(conn)?)
+    };
+    let mut rows = page(conn)?;
+    if matches!(conn, DbConnection::Postgresql(_)) {
+        for _ in 0..SETTLE_TRIES {
+            if rows.len() as i64 >= limit {
+                break;
+            }
+            let waiting: bool = diesel::select(diesel::dsl::exists(
+                events::table
+                    .filter(events::institution_id.eq(institution_id))
+                    .filter(sql::<Bool>(PG_UNSETTLED)),
+            ))
+            .get_result(conn)?;
+            if !waiting {
+                break;
+            }
+            std::thread::sleep(SETTLE_PAUSE);
+            rows = page(conn)?;
+        }
+    }
+    Ok(rows)
+}
+
+/// The position of the event with this `seq` (cursors issued before the feed was ordered by transaction).
+pub fn position_of_seq(
+    conn: &mut DbConnection,
+    seq: i64,
+) -> Result<Option<FeedPosition>, ApiError> {
     Ok(events::table
-        .filter(events::institution_id.eq(institution_id))
-        .filter(events::seq.gt(after_seq))
-        .order(events::seq.asc())
-        .limit(limit)
-        .select(EventRow::as_select())
-        .load(conn)?)
+        .filter(events::seq.eq(seq))
+        .select((events::txid, events::seq))
+        .first::<(i64, i64)>(conn)
+        .optional()?
+        .map(|(txid, seq)| FeedPosition { txid, seq }))
 }

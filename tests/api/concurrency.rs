@@ -107,3 +107,53 @@ async fn concurrent_filings_each_reach_the_feed_exactly_once() {
     filed.sort();
     assert_eq!(seen, filed);
 }
+
+/// PostgreSQL writers take no lock, so a transaction that started earlier may commit after a later one. The feed
+/// must hold the later event back until the earlier transaction ends, then deliver both in order, so that a
+/// reader's cursor never passes an event that was still to commit. (SQLite has one writer: nothing to hold back.)
+#[tokio::test]
+async fn the_feed_holds_back_events_behind_a_transaction_still_running() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let app = spawn_app().await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let mopr = app.institution_id("MOPR").await;
+    let (before, cursor) = app.feed("mopr-staff", None).await;
+    // An older transaction writes an event to MOPR's feed and stays open.
+    let url = app.database_url.clone();
+    let (opened_tx, opened_rx) = std::sync::mpsc::channel::<()>();
+    let (commit_tx, commit_rx) = std::sync::mpsc::channel::<()>();
+    let older = std::thread::spawn(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            diesel::sql_query(format!(
+                "INSERT INTO events (id, institution_id, event_type, resource_type, resource_id, occurred_at) \
+                 VALUES ('older-event', '{mopr}', 'test.older', 'referral_application', 'x', now())"
+            ))
+            .execute(conn)?;
+            opened_tx.send(()).unwrap();
+            commit_rx.recv().unwrap();
+            Ok(())
+        })
+        .unwrap();
+    });
+    opened_rx.recv().unwrap();
+    // A newer change commits first: an NGO files an application, MOPR gets `application.submitted`.
+    app.file_application("ngo-staff", "ngo-staff", today())
+        .await;
+    let (held, held_cursor) = app.feed("mopr-staff", cursor.as_deref()).await;
+    assert!(
+        held.is_empty(),
+        "the newer event waits for the older transaction: {held:?}"
+    );
+    assert_eq!(
+        held_cursor, cursor,
+        "the cursor does not move past what is unsettled"
+    );
+    commit_tx.send(()).unwrap();
+    older.join().unwrap();
+    let (after, _) = app.feed("mopr-staff", held_cursor.as_deref()).await;
+    let types: Vec<&str> = after.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["test.older", "application.submitted"], "{before:?}");
+}
