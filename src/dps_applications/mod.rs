@@ -3,10 +3,13 @@
 //! appeals to the SKO and finality.
 
 pub mod api;
+pub mod appeal_api;
+pub mod deadline_api;
 pub mod decision_api;
 pub mod file_api;
 pub mod model;
 pub mod store;
+pub mod team_api;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(api::list_dps_applications)
@@ -15,14 +18,14 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(file_api::record_dps_facts)
         .service(file_api::add_dps_document)
         .service(file_api::record_dps_document)
-        .service(file_api::record_qualifying_team_opinion)
-        .service(file_api::mark_dps_complicated)
-        .service(file_api::record_dps_pause)
-        .service(file_api::record_dps_delay_notice)
+        .service(team_api::record_qualifying_team_opinion)
+        .service(deadline_api::mark_dps_complicated)
+        .service(deadline_api::record_dps_pause)
+        .service(deadline_api::record_dps_delay_notice)
         .service(decision_api::issue_dps_decision)
         .service(decision_api::record_dps_delivery)
         .service(decision_api::record_dps_waiver)
-        .service(decision_api::record_dps_appeal)
-        .service(decision_api::record_dps_appeal_forwarding)
-        .service(decision_api::record_dps_sko_outcome);
+        .service(appeal_api::record_dps_appeal)
+        .service(appeal_api::record_dps_appeal_forwarding)
+        .service(appeal_api::record_dps_sko_outcome);
 }

@@ -2,7 +2,7 @@
 //! immutable; a new average cost or income criterion means a new decision that supersedes the last.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, post, web};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,7 +20,6 @@ use crate::db::{self, DbConnection};
 use crate::dps_applications::model::{DecisionOutcome, DpsCase, from_json, to_json};
 use crate::error::ApiError;
 use crate::http::{IfMatch, stale};
-use crate::pagination::{Page, PageParams, take_page};
 
 /// What the official enters for a fee decision; the average cost and the criterion come from the registry.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -83,7 +82,7 @@ pub struct FeeDecision {
     pub issued_by: String,
 }
 
-fn view(row: FeeDecisionRow, current_id: Option<&str>) -> Result<FeeDecision, ApiError> {
+pub(super) fn view(row: FeeDecisionRow, current_id: Option<&str>) -> Result<FeeDecision, ApiError> {
     let input: StoredInput = from_json("fee input", &row.input)?;
     let split: FeeSplit = from_json("fee split", &row.split)?;
     Ok(FeeDecision {
@@ -113,7 +112,11 @@ fn view(row: FeeDecisionRow, current_id: Option<&str>) -> Result<FeeDecision, Ap
 }
 
 /// The case (its MOPR only: fees are computed from incomes) and its fee decision in force.
-fn case_for_fees(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DpsCase, ApiError> {
+pub(super) fn case_for_fees(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<DpsCase, ApiError> {
     let row = crate::dps_applications::store::load_visible(conn, caller, id)?;
     if !policy::sees_dps_file(caller, &row.mopr_id) {
         return Err(ApiError::not_found("DPS application"));
@@ -121,7 +124,7 @@ fn case_for_fees(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<D
     DpsCase::read(row)
 }
 
-fn current_fee_id(case: &DpsCase) -> Option<String> {
+pub(super) fn current_fee_id(case: &DpsCase) -> Option<String> {
     case.decision
         .as_ref()
         .and_then(|d| d.fee_decision_id.clone())
@@ -295,87 +298,4 @@ pub async fn issue_fee_decision(
             format!("/api/v1/fee-decisions/{}", decision.id),
         ))
         .json(decision))
-}
-
-/// List a case's fee decisions.
-///
-/// Every fee decision of the case, oldest first; `current` marks the one in force. The case's MOPR only (404 for
-/// everyone else, including the applying PCPR: fees are computed from incomes).
-#[utoipa::path(
-    tag = "fees",
-    operation_id = "list_fee_decisions",
-    security(("bearer_jwt" = [])),
-    params(("id" = String, Path, description = "The DPS case's id."), PageParams),
-    responses(
-        (status = 200, description = "One page of fee decisions.", body = Page<FeeDecision>),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 422, response = crate::openapi::UnprocessableContent),
-    )
-)]
-#[get("/dps-applications/{id}/fee-decisions")]
-pub async fn list_fee_decisions(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    page: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    policy::person_scope(&caller)?;
-    let page = page.resolve()?;
-    let id = id.into_inner();
-    let result = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
-        let case = case_for_fees(conn, &caller, &id)?;
-        let current = current_fee_id(&case);
-        let mut rows = store::of_case(conn, &id, &page)?;
-        let next_cursor = take_page(&mut rows, page.limit, |r| r.id.clone());
-        trail.listed(
-            &caller,
-            "fee_decision",
-            rows.iter().map(|r| (r.id.as_str(), r.person_id.as_str())),
-        );
-        let items = rows
-            .into_iter()
-            .map(|r| view(r, current.as_deref()))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { items, next_cursor })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(result))
-}
-
-/// Get a fee decision.
-///
-/// The case's MOPR only; 404 for everyone else.
-#[utoipa::path(
-    tag = "fees",
-    operation_id = "get_fee_decision",
-    security(("bearer_jwt" = [])),
-    params(("id" = String, Path, description = "The fee decision's id.")),
-    responses(
-        (status = 200, description = "The fee decision.", body = FeeDecision),
-        (status = 404, response = crate::openapi::NotFound),
-    )
-)]
-#[get("/fee-decisions/{id}")]
-pub async fn get_fee_decision(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    policy::person_scope(&caller)?;
-    let id = id.into_inner();
-    let decision = crate::audit::group::run_read(&state, caller.principal(), move |conn, trail| {
-        let row = store::get(conn, &id)?.ok_or_else(|| ApiError::not_found("fee decision"))?;
-        if !policy::sees_dps_file(&caller, &row.mopr_id) {
-            return Err(ApiError::not_found("fee decision"));
-        }
-        let case = case_for_fees(conn, &caller, &row.dps_application_id)?;
-        trail.read(
-            &caller,
-            Entry::new(Action::Read, "fee_decision", &row.id).person(&row.person_id),
-        );
-        view(row, current_fee_id(&case).as_deref())
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(decision))
 }

@@ -4,12 +4,13 @@
 pub mod api;
 pub mod criteria_api;
 pub mod model;
+pub mod read_api;
 pub mod store;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(criteria_api::list_income_criteria)
         .service(criteria_api::add_income_criterion)
         .service(api::issue_fee_decision)
-        .service(api::list_fee_decisions)
-        .service(api::get_fee_decision);
+        .service(read_api::list_fee_decisions)
+        .service(read_api::get_fee_decision);
 }

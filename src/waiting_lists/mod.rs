@@ -7,12 +7,13 @@
 pub mod api;
 pub mod model;
 pub mod placement_api;
+pub mod read_api;
 pub mod store;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(api::list_waiting_list_entries)
+    cfg.service(read_api::list_waiting_list_entries)
         .service(api::create_waiting_list_entry)
-        .service(api::get_waiting_list_entry)
+        .service(read_api::get_waiting_list_entry)
         .service(api::remove_from_waiting_list)
         .service(placement_api::issue_placement_decision);
 }
