@@ -34,10 +34,18 @@ impl FeedPosition {
     }
 }
 
-/// The transaction id below which every transaction has finished, as the statement's snapshot sees it: events
-/// of those transactions are all visible now, and any event that commits later has a larger txid.
-const PG_SETTLED: &str = "txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
-const PG_UNSETTLED: &str = "txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+/// The transaction id below which every transaction of this database has finished, as the statement's snapshot
+/// sees it: the smallest id the snapshot lists as in progress, leaving out ids that `pg_stat_activity` shows
+/// running in another database (they cannot have written our events), or the snapshot's xmax when none is left.
+/// Events of transactions below it are all visible now, and any event that commits later has a larger txid. An id
+/// that has finished since the snapshot counts as ours (it may be): it holds the feed back until the next read.
+/// Transaction ids in the activity view are 32-bit, so they are matched modulo 2^32.
+const PG_WATERMARK: &str = "(SELECT LEAST(pg_snapshot_xmax(s.snap)::text::bigint, \
+     (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x \
+      WHERE (x::text::bigint % 4294967296) NOT IN ( \
+        SELECT a.backend_xid::text::bigint FROM pg_stat_activity AS a \
+        WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database()))) \
+   FROM (SELECT pg_current_snapshot() AS snap) AS s)";
 
 /// How long a read waits for older transactions to finish when newer events are already committed behind them.
 const SETTLE_TRIES: u32 = 100;
@@ -91,7 +99,7 @@ pub fn after(
             )
             .into_boxed::<crate::db::Backend>();
         if matches!(conn, DbConnection::Postgresql(_)) {
-            q = q.filter(sql::<Bool>(PG_SETTLED));
+            q = q.filter(sql::<Bool>(&format!("txid < {PG_WATERMARK}")));
         }
         Ok(q.order((events::txid.asc(), events::seq.asc()))
             .limit(limit)
@@ -107,7 +115,7 @@ pub fn after(
             let waiting: bool = diesel::select(diesel::dsl::exists(
                 events::table
                     .filter(events::institution_id.eq(institution_id))
-                    .filter(sql::<Bool>(PG_UNSETTLED)),
+                    .filter(sql::<Bool>(&format!("txid >= {PG_WATERMARK}"))),
             ))
             .get_result(conn)?;
             if !waiting {
