@@ -18,6 +18,7 @@ pub mod events;
 pub mod fees;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod institutions;
 pub mod ipzs;
 pub mod openapi;
@@ -154,6 +155,7 @@ impl Application {
             .local_addr()
             .map_err(|e| StartError::Other(e.to_string()))?
             .port();
+        idempotency::start_cleanup(pool.clone());
         let clock = Arc::new(calendar::Clock::default());
         let audit_counters = Arc::new(audit::group::Counters::default());
         let state = AppState {
@@ -210,6 +212,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(web::PayloadConfig::new(json_limit))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .default_service(web::to(http::fallback))
+            .wrap(from_fn(idempotency::middleware))
             .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
             .wrap(
                 DefaultHeaders::new()

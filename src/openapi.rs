@@ -42,6 +42,9 @@ as if it did not exist**.
 * Every mutable record has a `version`, sent as the `ETag` of its GET. Updates and state transitions require
   `If-Match` with that ETag: 428 without it, 412 when someone else changed the record first.
 * Every response carries `X-Request-Id`; send your own (letters, digits, `-_.`, up to 64) to correlate logs.
+* Every POST that creates or changes something takes an optional `Idempotency-Key` header: retry with the same
+  key after a network failure and the first answer comes back (`Idempotent-Replayed: true`) instead of a second
+  filing. Keys are kept 24 hours per caller.
 "#;
 
 /// The document's fixed parts; paths are merged in when the app is built.
@@ -107,6 +110,29 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// The optional `Idempotency-Key` header every creating or transitioning POST takes (see [`crate::idempotency`]).
+fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "A unique key of this request (a UUID, quoted as a Structured Field string or bare) so that a retry \
+             never acts twice: the same key with the same request answers the first response again \
+             (`Idempotent-Replayed: true`); with a different request it is 422 `idempotency_key_reused`; while the \
+             first attempt still runs, 409 `idempotency_request_in_progress`. Kept 24 hours per caller.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r#"^("[!#-\[\]-~]{1,255}"|[!#-\[\]-~]{1,255})$"#))
+                .examples(["\"8e03978e-40d5-43e8-bc93-6894a57f9324\""]),
+        ))
+        .build()
+}
+
 fn problem_response(description: &str) -> RefOr<Response> {
     ResponseBuilder::new()
         .description(description)
@@ -159,7 +185,19 @@ problem_responses! {
 ///   form body answers a wrong content type with RFC 6749's 400 instead);
 /// * an operation that takes `If-Match`: 400 (a value that is no ETag), 412 and 428.
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
-    for item in api.paths.paths.values_mut() {
+    for (path, item) in api.paths.paths.iter_mut() {
+        if let Some(op) = item.post.as_mut()
+            && path.starts_with("/api/v1/")
+            && path != "/api/v1/auth/token"
+        {
+            op.parameters
+                .get_or_insert_with(Vec::new)
+                .push(idempotency_key_parameter().into());
+            op.responses
+                .responses
+                .entry("409".to_owned())
+                .or_insert_with(|| Ref::from_response_name("Conflict").into());
+        }
         for op in [
             &mut item.get,
             &mut item.post,

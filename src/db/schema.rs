@@ -390,3 +390,16 @@ diesel::table! {
         version -> Integer,
     }
 }
+
+diesel::table! {
+    idempotency_keys (caller_id, idem_key) {
+        caller_id -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        completed -> Bool,
+        status -> Nullable<Integer>,
+        response_headers -> Nullable<Text>,
+        response_body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}

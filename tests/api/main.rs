@@ -2,6 +2,8 @@
 
 mod helpers;
 
+mod idempotency;
+
 mod access_matrix;
 mod audit;
 mod auth;
