@@ -51,6 +51,9 @@ pub struct Config {
     /// Failed logins of one account tolerated within `login_window` before it is throttled.
     pub login_max_failures: u32,
     pub login_window: Duration,
+    /// Origins of browser apps allowed to call the API cross-origin (CORS); empty: CORS off, no browser origin
+    /// but the service's own may call it.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Config {
@@ -69,6 +72,7 @@ impl Config {
             workers: 2,
             login_max_failures: 5,
             login_window: Duration::from_secs(300),
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -85,6 +89,27 @@ pub fn random_secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Parses `REINTEGRA_CORS_ORIGINS`: comma-separated origins, each `http://` or `https://` with a host and an
+/// optional port and nothing else (no path, no `*`: an allowed origin is always named).
+pub fn parse_cors_origins(list: &str) -> Result<Vec<String>, ConfigError> {
+    let mut out = Vec::new();
+    for raw in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let rest = raw
+            .strip_prefix("https://")
+            .or_else(|| raw.strip_prefix("http://"))
+            .ok_or_else(|| ConfigError::BadOrigin(raw.to_owned()))?;
+        let ok = !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':');
+        if !ok {
+            return Err(ConfigError::BadOrigin(raw.to_owned()));
+        }
+        out.push(raw.to_ascii_lowercase());
+    }
+    Ok(out)
+}
+
 /// Why a configuration cannot be used; printed as one line at start.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -96,6 +121,10 @@ pub enum ConfigError {
         "REINTEGRA_JWT_SECRET is too short: {0} bytes, at least {MIN_JWT_SECRET_BYTES} are required"
     )]
     ShortSecret(usize),
+    #[error(
+        "REINTEGRA_CORS_ORIGINS has {0:?}: name each origin as http(s)://host[:port], comma-separated"
+    )]
+    BadOrigin(String),
 }
 
 /// Checks a configured secret, or makes one up in demo mode.
@@ -130,6 +159,24 @@ mod tests {
         ));
         assert!(resolve_secret(None, true).is_ok());
         assert!(resolve_secret(Some("x".repeat(32)), false).is_ok());
+    }
+
+    #[test]
+    fn cors_origins_are_named_origins_only() {
+        assert_eq!(
+            parse_cors_origins(" https://App.example , http://localhost:3000").unwrap(),
+            ["https://app.example", "http://localhost:3000"]
+        );
+        assert!(parse_cors_origins("").unwrap().is_empty());
+        for bad in [
+            "*",
+            "app.example",
+            "https://app.example/path",
+            "ftp://x",
+            "https://",
+        ] {
+            assert!(parse_cors_origins(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

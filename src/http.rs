@@ -356,3 +356,30 @@ pub fn stale(what: &str) -> ApiError {
         "the {what} was changed since you read it; GET it again and retry with its new ETag"
     ))
 }
+
+/// CORS for the browser apps of the configured origins: the methods and headers the API uses, and the response
+/// headers a client needs to read (the ETag for If-Match, Location, the request id, the replay flag, Retry-After).
+/// With no origin configured it is not installed at all (see [`crate::Application::build`]).
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            HeaderName::from_static("idempotency-key"),
+            X_REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            X_REQUEST_ID,
+            HeaderName::from_static("idempotent-replayed"),
+        ])
+        .max_age(3600);
+    for o in origins {
+        cors = cors.allowed_origin(o);
+    }
+    cors
+}

@@ -36,7 +36,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{Condition, DefaultHeaders, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -198,6 +198,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     };
     let pool_threads = (state.config.pool_size as usize).div_ceil(workers).max(2);
     let json_limit = state.config.json_limit_bytes;
+    let cors_origins = state.config.cors_allowed_origins.clone();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -217,9 +218,15 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(
                 DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "no-referrer"))
                     .add(("Cache-Control", "no-store")),
             )
             .wrap(from_fn(http::request_id))
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                http::cors(&cors_origins),
+            ))
             // Paths carry only ids; the query string is left out because searches may carry a PESEL.
             .wrap(
                 Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")

@@ -68,6 +68,9 @@ struct ServeArgs {
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "REINTEGRA_TOKEN_TTL_SECS", default_value_t = 900)]
     token_ttl_secs: u64,
+    /// Browser origins allowed to call the API (CORS), comma-separated `https://host[:port]`; empty: CORS off.
+    #[arg(long, env = "REINTEGRA_CORS_ORIGINS", default_value = "")]
+    cors_origins: String,
 }
 
 fn main() -> ExitCode {
@@ -143,6 +146,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         workers: args.workers,
         login_max_failures: 5,
         login_window: Duration::from_secs(300),
+        cors_allowed_origins: reintegra::config::parse_cors_origins(&args.cors_origins)
+            .map_err(|e| e.to_string())?,
     };
     let bind = config.bind.clone();
     actix_web::rt::System::new().block_on(async move {

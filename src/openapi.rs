@@ -193,10 +193,17 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             op.parameters
                 .get_or_insert_with(Vec::new)
                 .push(idempotency_key_parameter().into());
-            op.responses
-                .responses
-                .entry("409".to_owned())
-                .or_insert_with(|| Ref::from_response_name("Conflict").into());
+            // An in-progress retry (409), a key reused for another request (422), a malformed key (400).
+            for (status, name) in [
+                ("400", "BadRequest"),
+                ("409", "Conflict"),
+                ("422", "UnprocessableContent"),
+            ] {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| Ref::from_response_name(name).into());
+            }
         }
         for op in [
             &mut item.get,

@@ -174,3 +174,54 @@ async fn institution_count(app: &crate::helpers::TestApp, token: &str) -> usize 
     .await;
     page["items"].as_array().unwrap().len()
 }
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_answers_only_the_configured_origins() {
+    let preflight = |app: &crate::helpers::TestApp, origin: &str| {
+        app.request(reqwest::Method::OPTIONS, "/api/v1/persons")
+            .header("origin", origin.to_owned())
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key",
+            )
+            .send()
+    };
+    let app = crate::helpers::spawn_app().await;
+    let resp = preflight(&app, "https://app.example").await.unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    let resp = app.get("/health/live").await;
+    assert_eq!(resp.headers()["x-frame-options"], "DENY");
+    assert_eq!(resp.headers()["referrer-policy"], "no-referrer");
+
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.cors_allowed_origins = vec!["https://app.example".into()];
+    })
+    .await;
+    let resp = preflight(&app, "https://app.example").await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let resp = preflight(&app, "https://evil.example").await.unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    let resp = app
+        .request(reqwest::Method::GET, "/health/live")
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let exposed = resp.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("idempotent-replayed"),
+        "{exposed}"
+    );
+}

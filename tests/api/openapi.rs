@@ -89,6 +89,14 @@ fn every_operation_declares_the_responses_its_kind_shares() {
         if takes_if_match {
             needed.extend(["400", "412", "428"]);
         }
+        if method == "post" && path != "/api/v1/auth/token" {
+            let takes_key = op["parameters"].as_array().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+            });
+            assert!(takes_key, "POST {path} does not declare Idempotency-Key");
+            needed.extend(["400", "409", "422"]);
+        }
         for status in needed {
             assert!(
                 declared(status),
