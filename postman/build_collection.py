@@ -172,6 +172,22 @@ def persons_folder():
                 tests=[status_test(200), 'pm.test("version 2", function () { pm.expect(pm.response.json().version).to.eql(2); });']),
         request("History of changes", "GET", "/api/v1/persons/" + var("person_id") + "/changes", "Who changed which fields when.",
                 user="mopr-staff", tests=[status_test(200), 'pm.test("two entries", function () { pm.expect(pm.response.json().items.length).to.eql(2); });']),
+        request("Register with an Idempotency-Key", "POST", "/api/v1/persons",
+                "A mobile app sends a fresh key with each logical request and the same key with every retry of it.",
+                user="mopr-staff", headers={"Idempotency-Key": var("idem_key")},
+                body={"first_name": "Ewa", "last_name": "Ponowna", "birth_date": "1960-02-03", "sex": "female"},
+                prerequest="pm.collectionVariables.set('idem_key', '\"' + pm.variables.replaceIn('{{$randomUUID}}') + '\"');",
+                tests=[status_test(201), 'pm.collectionVariables.set("idem_person_id", pm.response.json().id);']),
+        request("A retry with the same key is replayed, not filed again", "POST", "/api/v1/persons",
+                "The network failed before the answer arrived; the retry gets the first answer (`Idempotent-Replayed: true`).",
+                user="mopr-staff", headers={"Idempotency-Key": var("idem_key")},
+                body={"first_name": "Ewa", "last_name": "Ponowna", "birth_date": "1960-02-03", "sex": "female"},
+                tests=[status_test(201), 'pm.test("replayed, same record", function () { pm.expect(pm.response.headers.get("Idempotent-Replayed")).to.eql("true"); pm.expect(pm.response.json().id).to.eql(pm.collectionVariables.get("idem_person_id")); });']),
+        request("The same key for another request is 422", "POST", "/api/v1/persons",
+                "A key names one request; a new request needs a new key.", user="mopr-staff",
+                headers={"Idempotency-Key": var("idem_key")},
+                body={"first_name": "Inna", "last_name": "Osoba", "birth_date": "1961-02-03", "sex": "female"},
+                tests=[problem_test(422, "idempotency_key_reused")]),
     ]
     return folder("1. Person registry", "Register, search, correct; the refusals a tester must see.", items)
 
@@ -455,7 +471,7 @@ def build():
         "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
-                      "ipzs_id", "ipzs_version", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
+                      "ipzs_id", "ipzs_version", "idem_key", "idem_person_id", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
                       "entry_version",
                       "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
     }
