@@ -506,6 +506,15 @@ impl TestApp {
         v
     }
 
+    /// GET a record with a token, asserting 200.
+    pub async fn fetch_with(&self, token: &str, path: &str) -> Value {
+        let resp = self.call(Method::GET, path, token, None).await;
+        let status = resp.status();
+        let v = json(resp).await;
+        assert_eq!(status, 200, "{path}: {v}");
+        v
+    }
+
     /// POST with If-Match as a user, asserting the status; returns the body.
     pub async fn transition(
         &self,

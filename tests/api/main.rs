@@ -18,4 +18,5 @@ mod openapi;
 mod persons;
 mod placements;
 mod referrals;
+mod security;
 mod users;
