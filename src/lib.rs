@@ -21,6 +21,7 @@ pub mod http;
 pub mod idempotency;
 pub mod institutions;
 pub mod ipzs;
+pub mod metrics;
 pub mod openapi;
 pub mod opinions;
 pub mod pagination;
@@ -57,6 +58,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tokens: Arc<auth::tokens::TokenService>,
     pub clock: Arc<calendar::Clock>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
@@ -162,6 +164,7 @@ impl Application {
             audit: audit::group::AuditLog::start(pool.clone(), audit_counters.clone()),
             audit_counters,
             clock: clock.clone(),
+            metrics: Arc::new(metrics::Metrics::new()),
             pool,
             tokens: Arc::new(auth::tokens::TokenService::new(&config)),
             config: Arc::new(config),
@@ -212,6 +215,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(http::path_config())
             .app_data(web::PayloadConfig::new(json_limit))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .route("/metrics", web::get().to(metrics::scrape))
             .default_service(web::to(http::fallback))
             .wrap(from_fn(idempotency::middleware))
             .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
@@ -223,6 +227,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                     .add(("Cache-Control", "no-store")),
             )
             .wrap(from_fn(http::request_id))
+            .wrap(from_fn(metrics::middleware))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),
                 http::cors(&cors_origins),

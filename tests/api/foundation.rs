@@ -225,3 +225,40 @@ async fn cors_is_off_by_default_and_answers_only_the_configured_origins() {
         "{exposed}"
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_show_no_ids() {
+    let app = crate::helpers::spawn_app().await;
+    let person = app
+        .create_person(
+            "mopr-staff",
+            &serde_json::json!({"first_name": "Metryka", "last_name": "Testowa", "birth_date": "1970-01-01", "sex": "female"}),
+        )
+        .await;
+    let id = person["id"].as_str().unwrap();
+    app.fetch("mopr-staff", &format!("/api/v1/persons/{id}"))
+        .await;
+    app.fetch("mopr-staff", &format!("/api/v1/persons/{id}"))
+        .await;
+    let resp = app.get("/metrics").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = resp.text().await.unwrap();
+    assert!(
+        text.contains(r#"reintegra_http_requests_total{method="GET",route="/api/v1/persons/{id}",status="200"} 2"#),
+        "{text}"
+    );
+    assert!(text.contains(
+        r#"reintegra_http_requests_total{method="POST",route="/api/v1/persons",status="201"} 1"#
+    ));
+    assert!(text.contains("reintegra_http_request_duration_seconds_bucket"));
+    assert!(text.contains(r#"reintegra_db_pool_connections{state="idle"}"#));
+    assert!(text.contains("reintegra_audit_read_records_total"));
+    assert!(!text.contains(id), "no record id in a label");
+    assert!(!text.contains("Metryka"));
+}
