@@ -140,6 +140,10 @@ fn is_caseworker(caller: &Caller) -> bool {
     !matches!(caller.role, Role::Admin | Role::PlatformAdmin) && caller.institution_id.is_some()
 }
 
+fn is_mopr_caseworker(caller: &Caller) -> bool {
+    caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller)
+}
+
 /// Filing an application for referral to a CIS: casework roles of MOPR, a PCPR or an NGO (art. 12 ust. 2).
 /// Returns the filer's kind, which decides what it may claim.
 pub fn may_file_application(caller: &Caller) -> Result<InstitutionKind, ApiError> {
@@ -228,7 +232,7 @@ pub fn may_decide_qualification(caller: &Caller) -> Result<(), ApiError> {
 
 /// Health-insurance registration is MOPR's (its casework roles).
 pub fn may_record_insurance(caller: &Caller) -> Result<(), ApiError> {
-    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+    if is_mopr_caseworker(caller) {
         Ok(())
     } else {
         Err(forbidden("record health-insurance registration"))
@@ -266,7 +270,7 @@ pub fn may_record_dps_facts(caller: &Caller) -> Result<(), ApiError> {
 
 /// The file (documents, the qualifying team, pauses, deliveries, waivers, appeals): MOPR casework roles.
 pub fn may_handle_dps_file(caller: &Caller) -> Result<(), ApiError> {
-    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+    if is_mopr_caseworker(caller) {
         Ok(())
     } else {
         Err(forbidden("handle a DPS file"))
@@ -346,7 +350,7 @@ pub fn may_issue_fee_decision(caller: &Caller) -> Result<(), ApiError> {
 
 /// Entering a case with a final decision on a home's waiting list: the casework roles of the case's MOPR.
 pub fn may_enter_waiting_list(caller: &Caller) -> Result<(), ApiError> {
-    if caller.is_kind(InstitutionKind::Mopr) && is_caseworker(caller) {
+    if is_mopr_caseworker(caller) {
         Ok(())
     } else {
         Err(forbidden("enter persons on a waiting list"))

@@ -64,7 +64,7 @@ pub async fn issue_placement_decision(
                 return Err(stale("waiting-list entry"));
             }
             check_waiting(row.status)?;
-            let position = store::queue_state_position(conn, &row)?;
+            let position = store::position(conn, &row)?;
             let reason = check_placement_order(position, new.out_of_order_reason.as_deref())?;
             if !crate::care_homes::store::take_place(conn, &row.care_home_id)? {
                 return Err(ApiError::conflict(

@@ -76,21 +76,24 @@ pub async fn list_waiting_list_entries(
             "waiting_list_entry",
             rows.iter().map(|r| (r.id.as_str(), r.person_id.as_str())),
         );
-        // The home's free places and pace are the same for every entry of a home: asked once per home.
-        let mut homes: HashMap<String, QueueState> = HashMap::new();
+        // A home's free places and pace are the same for every entry of the home: asked once per home.
+        let mut homes: HashMap<String, (i64, i64)> = HashMap::new();
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let queue = if row.status == EntryStatus::Waiting {
-                let mut q = match homes.get(&row.care_home_id) {
-                    Some(q) => *q,
+                let (free_places, admissions_last_year) = match homes.get(&row.care_home_id) {
+                    Some(pace) => *pace,
                     None => {
-                        let q = store::queue_state(conn, &row, today)?;
-                        homes.insert(row.care_home_id.clone(), q);
-                        q
+                        let pace = store::home_pace(conn, &row.care_home_id, today)?;
+                        homes.insert(row.care_home_id.clone(), pace);
+                        pace
                     }
                 };
-                q.position = store::queue_state_position(conn, &row)?;
-                Some(q)
+                Some(QueueState {
+                    position: store::position(conn, &row)?,
+                    free_places,
+                    admissions_last_year,
+                })
             } else {
                 None
             };

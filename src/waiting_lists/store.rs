@@ -60,27 +60,35 @@ pub fn save(
     Ok(row)
 }
 
-/// The entry's place in its home's queue (1 = first) with what the estimate needs: an index range count on
-/// (care_home_id, status, queue_key), the home's free places and its admissions over the year before `today`.
+/// The entry's place in its home's queue (1 = first) with what the estimate needs.
 pub fn queue_state(
     conn: &mut DbConnection,
     row: &EntryRow,
     today: NaiveDate,
 ) -> Result<QueueState, ApiError> {
-    let position = queue_state_position(conn, row)?;
-    let home = crate::care_homes::store::get_or_404(conn, &row.care_home_id)?;
+    let (free_places, admissions_last_year) = home_pace(conn, &row.care_home_id, today)?;
+    Ok(QueueState {
+        position: position(conn, row)?,
+        free_places,
+        admissions_last_year,
+    })
+}
+
+/// A home's free places and its admissions over the year before `today`: the same for every entry of the home.
+pub fn home_pace(
+    conn: &mut DbConnection,
+    home_id: &str,
+    today: NaiveDate,
+) -> Result<(i64, i64), ApiError> {
+    let home = crate::care_homes::store::get_or_404(conn, home_id)?;
     let year_ago = today.checked_sub_days(Days::new(365)).unwrap_or(today);
     let admissions = crate::care_homes::store::admissions_between(
         conn,
-        &row.care_home_id,
+        home_id,
         year_ago,
         today + Days::new(1),
     )?;
-    Ok(QueueState {
-        position,
-        free_places: i64::from(home.places - home.occupied),
-        admissions_last_year: admissions,
-    })
+    Ok((i64::from(home.places - home.occupied), admissions))
 }
 
 /// What a list is filtered on.
@@ -132,8 +140,8 @@ pub fn list(
     Ok(q.limit(page.limit + 1).load(conn)?)
 }
 
-/// Only the entry's position (1 = first), for a list that already knows its home's state.
-pub fn queue_state_position(conn: &mut DbConnection, row: &EntryRow) -> Result<i64, ApiError> {
+/// The entry's position in its home's queue (1 = first): an index range count on (care_home_id, status, queue_key).
+pub fn position(conn: &mut DbConnection, row: &EntryRow) -> Result<i64, ApiError> {
     let ahead: i64 = waiting_list_entries::table
         .filter(waiting_list_entries::care_home_id.eq(&row.care_home_id))
         .filter(waiting_list_entries::status.eq(EntryStatus::Waiting))

@@ -82,6 +82,17 @@ async fn enter(app: &TestApp, home: &Value, case: &Value, extra: Value) -> Value
     entry
 }
 
+/// Asks to enter a case on a list as the caller behind `token`, without asserting the outcome.
+async fn try_enter(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.call(
+        Method::POST,
+        "/api/v1/waiting-list-entries",
+        token,
+        Some(&body),
+    )
+    .await
+}
+
 fn entry_path(entry: &Value, tail: &str) -> String {
     format!(
         "/api/v1/waiting-list-entries/{}{tail}",
@@ -429,26 +440,17 @@ async fn a_combatant_entered_later_is_placed_first_when_a_place_frees() {
 
     // Not final yet: not on the list.
     let pending = granted_case(&app, json!({})).await;
-    let resp = app
-        .call(
-            Method::POST,
-            "/api/v1/waiting-list-entries",
-            &staff,
-            Some(&json!({"care_home_id": home["id"], "dps_application_id": pending["id"]})),
-        )
-        .await;
+    let resp = try_enter(
+        &app,
+        &staff,
+        json!({"care_home_id": home["id"], "dps_application_id": pending["id"]}),
+    )
+    .await;
     assert_problem(resp, StatusCode::CONFLICT, "decision_not_final").await;
 
     let ordinary = final_granted_case(&app, json!({})).await;
     // Priority must come from the facts of the case.
-    let resp = app
-        .call(
-            Method::POST,
-            "/api/v1/waiting-list-entries",
-            &staff,
-            Some(&json!({"care_home_id": home["id"], "dps_application_id": ordinary["id"], "priority_basis": "combatant"})),
-        )
-        .await;
+    let resp = try_enter(&app, &staff, json!({"care_home_id": home["id"], "dps_application_id": ordinary["id"], "priority_basis": "combatant"})).await;
     let body = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(body["errors"][0]["code"], "priority_not_established");
     let first = enter(&app, &home, &ordinary, json!({})).await;
@@ -458,14 +460,12 @@ async fn a_combatant_entered_later_is_placed_first_when_a_place_frees() {
     assert_eq!(first["expected_wait"]["admissions_last_12_months"], 1);
     assert_eq!(first["expected_wait"]["free_places"], 0);
     assert_eq!(first["expected_wait"]["days"], 365);
-    let resp = app
-        .call(
-            Method::POST,
-            "/api/v1/waiting-list-entries",
-            &staff,
-            Some(&json!({"care_home_id": home["id"], "dps_application_id": ordinary["id"]})),
-        )
-        .await;
+    let resp = try_enter(
+        &app,
+        &staff,
+        json!({"care_home_id": home["id"], "dps_application_id": ordinary["id"]}),
+    )
+    .await;
     let body = assert_problem(resp, StatusCode::CONFLICT, "already_waiting").await;
     assert_eq!(body["existing"], entry_path(&first, ""));
 
@@ -579,14 +579,12 @@ async fn a_combatant_entered_later_is_placed_first_when_a_place_frees() {
         json!({"dps_types": ["alcohol_dependent"]}),
     )
     .await;
-    let resp = app
-        .call(
-            Method::POST,
-            "/api/v1/waiting-list-entries",
-            &staff,
-            Some(&json!({"care_home_id": other["id"], "dps_application_id": ordinary["id"]})),
-        )
-        .await;
+    let resp = try_enter(
+        &app,
+        &staff,
+        json!({"care_home_id": other["id"], "dps_application_id": ordinary["id"]}),
+    )
+    .await;
     let body = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(body["errors"][0]["code"], "type_not_served");
 }
