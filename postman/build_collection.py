@@ -460,6 +460,39 @@ def placement_folder():
     return folder("5. Fee decision, waiting list and placement", "The DPS case of folder 4 gets its fee decision, enters a new home's waiting list and is placed.", items)
 
 
+def webhooks_folder():
+    hook = "/api/v1/webhooks/" + var("webhook_id")
+    body = {"url": "https://partner.example.org/reintegra/hooks", "event_types": ["application.submitted", "opinion.issued"],
+            "description": "Postman"}
+    items = [
+        request("NGO staff cannot register a webhook (403)", "POST", "/api/v1/webhooks",
+                "An institution's admin registers its endpoints.", user="ngo-staff", body=body,
+                tests=[problem_test(403, "forbidden")]),
+        request("A cloud-metadata target is refused (422)", "POST", "/api/v1/webhooks",
+                "Private, loopback and link-local targets could reach internal services (SSRF).", user="mopr-admin",
+                body={"url": "https://169.254.169.254/latest/meta-data/", "event_types": ["opinion.issued"]},
+                tests=[problem_test(422, "validation_failed"),
+                       'pm.test("names the url", function () { var e = pm.response.json().errors[0]; pm.expect(e.field).to.eql("url"); pm.expect(e.code).to.eql("private_target"); });']),
+        request("MOPR admin registers a webhook", "POST", "/api/v1/webhooks",
+                "The response carries the Standard Webhooks signing secret, shown this once: store it to verify "
+                "`webhook-signature` (see the README).", user="mopr-admin", body=body,
+                tests=[status_test(201), 'var w = pm.response.json();',
+                       'pm.test("a whsec_ secret, active", function () { pm.expect(w.secret).to.match(/^whsec_/); pm.expect(w.active).to.eql(true); });',
+                       'pm.collectionVariables.set("webhook_id", w.id);']),
+        request("The secret is never shown again", "GET", hook, "Reads carry no secret.", user="mopr-admin",
+                tests=[status_test(200), 'pm.test("no secret", function () { pm.expect(pm.response.json()).to.not.have.property("secret"); });']),
+        request("Its deliveries, with every attempt", "GET", hook + "/deliveries",
+                "Newest first; each with the body sent and its attempts (status or error, duration).", user="mopr-admin",
+                tests=[status_test(200), 'pm.test("a page", function () { pm.expect(pm.response.json().items).to.be.an("array"); });']),
+        request("Deactivating without If-Match is 428", "POST", hook + "/deactivate", "Every change takes the ETag.",
+                user="mopr-admin", tests=[problem_test(428, "if_match_required")]),
+        request("MOPR admin deactivates the webhook", "POST", hook + "/deactivate", "Nothing more is delivered to it.",
+                user="mopr-admin", headers={"If-Match": '"1"'},
+                tests=[status_test(200), 'pm.test("inactive", function () { pm.expect(pm.response.json().active).to.eql(false); });']),
+    ]
+    return folder("6. Webhooks", "An institution's admin registers a signed-delivery endpoint, reads its deliveries and deactivates it.", items)
+
+
 def build():
     collection = {
         "info": {
@@ -468,11 +501,12 @@ def build():
                            "each stores the ids the next one needs. Import with the environment `local.postman_environment.json`.",
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
-        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder()],
+        "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder(),
+                 webhooks_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
                       "ipzs_id", "ipzs_version", "idem_key", "idem_person_id", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
-                      "entry_version",
+                      "entry_version", "webhook_id",
                       "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection

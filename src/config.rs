@@ -54,6 +54,10 @@ pub struct Config {
     /// Origins of browser apps allowed to call the API cross-origin (CORS); empty: CORS off, no browser origin
     /// but the service's own may call it.
     pub cors_allowed_origins: Vec<String>,
+    /// How webhooks are delivered: which targets are allowed, the retry schedule, polling and timeouts.
+    pub webhooks: crate::webhooks::dispatch::Settings,
+    /// Requests per minute per caller on the token endpoint and on writes.
+    pub rate_limits: crate::rate_limit::Limits,
 }
 
 impl Config {
@@ -73,6 +77,8 @@ impl Config {
             login_max_failures: 5,
             login_window: Duration::from_secs(300),
             cors_allowed_origins: Vec::new(),
+            webhooks: crate::webhooks::dispatch::Settings::default(),
+            rate_limits: crate::rate_limit::Limits::default(),
         }
     }
 }

@@ -358,7 +358,8 @@ pub fn stale(what: &str) -> ApiError {
 }
 
 /// CORS for the browser apps of the configured origins: the methods and headers the API uses, and the response
-/// headers a client needs to read (the ETag for If-Match, Location, the request id, the replay flag, Retry-After).
+/// headers a client needs to read (the ETag for If-Match, Location, the request id, the replay flag, Retry-After and
+/// the rate-limit state).
 /// With no origin configured it is not installed at all (see [`crate::Application::build`]).
 pub fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut cors = actix_cors::Cors::default()
@@ -376,6 +377,8 @@ pub fn cors(origins: &[String]) -> actix_cors::Cors {
             header::RETRY_AFTER,
             X_REQUEST_ID,
             HeaderName::from_static("idempotent-replayed"),
+            crate::rate_limit::RATELIMIT,
+            crate::rate_limit::RATELIMIT_POLICY,
         ])
         .max_age(3600);
     for o in origins {

@@ -27,11 +27,13 @@ pub mod opinions;
 pub mod pagination;
 pub mod persons;
 pub mod qualifications;
+pub mod rate_limit;
 pub mod referral_applications;
 pub mod referrals;
 pub mod users;
 pub mod validation;
 pub mod waiting_lists;
+pub mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -59,6 +61,10 @@ pub struct AppState {
     pub tokens: Arc<auth::tokens::TokenService>,
     pub clock: Arc<calendar::Clock>,
     pub metrics: Arc<metrics::Metrics>,
+    /// What the webhook worker has done (see [`webhooks::dispatch`]).
+    pub webhook_counters: Arc<webhooks::dispatch::Counters>,
+    /// Per-caller limits of the token endpoint and of writes (see [`rate_limit`]).
+    pub rate_limits: Arc<rate_limit::RateLimits>,
 }
 
 /// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
@@ -81,6 +87,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(waiting_lists::routes)
             .configure(deadlines::routes)
             .configure(events::routes)
+            .configure(webhooks::routes)
             .configure(audit::routes),
     );
 }
@@ -158,6 +165,12 @@ impl Application {
             .map_err(|e| StartError::Other(e.to_string()))?
             .port();
         idempotency::start_cleanup(pool.clone());
+        let webhook_counters = Arc::new(webhooks::dispatch::Counters::default());
+        webhooks::dispatch::start(
+            pool.clone(),
+            config.webhooks.clone(),
+            webhook_counters.clone(),
+        );
         let clock = Arc::new(calendar::Clock::default());
         let audit_counters = Arc::new(audit::group::Counters::default());
         let state = AppState {
@@ -165,6 +178,8 @@ impl Application {
             audit_counters,
             clock: clock.clone(),
             metrics: Arc::new(metrics::Metrics::new()),
+            webhook_counters,
+            rate_limits: rate_limit::RateLimits::new(config.rate_limits),
             pool,
             tokens: Arc::new(auth::tokens::TokenService::new(&config)),
             config: Arc::new(config),
@@ -218,6 +233,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .route("/metrics", web::get().to(metrics::scrape))
             .default_service(web::to(http::fallback))
             .wrap(from_fn(idempotency::middleware))
+            .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
             .wrap(
                 DefaultHeaders::new()

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use reintegra::config::{Config, resolve_secret};
+use reintegra::webhooks::model::TargetPolicy;
 use reintegra::{Application, db};
 
 /// reintegra: the shared procedures of social-services institutions over one JSON API.
@@ -71,6 +72,20 @@ struct ServeArgs {
     /// Browser origins allowed to call the API (CORS), comma-separated `https://host[:port]`; empty: CORS off.
     #[arg(long, env = "REINTEGRA_CORS_ORIGINS", default_value = "")]
     cors_origins: String,
+    /// Let webhook endpoints be plain http:// and on private, loopback or link-local addresses (an on-premise
+    /// network); off by default, so a registered URL cannot reach internal services (SSRF).
+    #[arg(
+        long,
+        env = "REINTEGRA_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+        default_value_t = false
+    )]
+    webhook_allow_private_targets: bool,
+    /// Token requests per minute per client address; 0 turns the limit off.
+    #[arg(long, env = "REINTEGRA_RATE_LIMIT_TOKEN", default_value_t = 60)]
+    rate_limit_token: u32,
+    /// Writes (POST, PATCH, PUT, DELETE) per minute per caller; 0 turns the limit off.
+    #[arg(long, env = "REINTEGRA_RATE_LIMIT_WRITES", default_value_t = 1200)]
+    rate_limit_writes: u32,
 }
 
 fn main() -> ExitCode {
@@ -148,6 +163,18 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         login_window: Duration::from_secs(300),
         cors_allowed_origins: reintegra::config::parse_cors_origins(&args.cors_origins)
             .map_err(|e| e.to_string())?,
+        webhooks: reintegra::webhooks::dispatch::Settings {
+            targets: if args.webhook_allow_private_targets {
+                TargetPolicy::AllowPrivate
+            } else {
+                TargetPolicy::PublicOnly
+            },
+            ..Default::default()
+        },
+        rate_limits: reintegra::rate_limit::Limits {
+            token_per_minute: args.rate_limit_token,
+            writes_per_minute: args.rate_limit_writes,
+        },
     };
     let bind = config.bind.clone();
     actix_web::rt::System::new().block_on(async move {

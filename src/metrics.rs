@@ -25,6 +25,9 @@ pub struct Metrics {
     pool: IntGaugeVec,
     audit_commits: IntGauge,
     audit_records: IntGauge,
+    webhook_backlog: IntGauge,
+    webhook_succeeded: IntGauge,
+    webhook_failed_attempts: IntGauge,
 }
 
 impl Default for Metrics {
@@ -74,12 +77,30 @@ impl Metrics {
             "Read-audit records committed by the writer; divided by the commits, the batch size.",
         )
         .expect("valid metric");
+        let webhook_backlog = IntGauge::new(
+            "webhook_backlog",
+            "Webhook deliveries waiting for an attempt (first or retry), as of the worker's last look.",
+        )
+        .expect("valid metric");
+        let webhook_succeeded = IntGauge::new(
+            "webhook_deliveries_succeeded_total",
+            "Webhook deliveries this node completed with a 2xx answer.",
+        )
+        .expect("valid metric");
+        let webhook_failed_attempts = IntGauge::new(
+            "webhook_attempts_failed_total",
+            "Webhook attempts of this node that got no 2xx answer (each is retried per the schedule).",
+        )
+        .expect("valid metric");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(duration.clone()),
             Box::new(pool.clone()),
             Box::new(audit_commits.clone()),
             Box::new(audit_records.clone()),
+            Box::new(webhook_backlog.clone()),
+            Box::new(webhook_succeeded.clone()),
+            Box::new(webhook_failed_attempts.clone()),
         ] {
             registry.register(c).expect("each metric registered once");
         }
@@ -90,6 +111,9 @@ impl Metrics {
             pool,
             audit_commits,
             audit_records,
+            webhook_backlog,
+            webhook_succeeded,
+            webhook_failed_attempts,
         }
     }
 
@@ -115,6 +139,13 @@ impl Metrics {
             .set(state.audit_counters.commits.load(Ordering::Relaxed) as i64);
         self.audit_records
             .set(state.audit_counters.records.load(Ordering::Relaxed) as i64);
+        let hooks = &state.webhook_counters;
+        self.webhook_backlog
+            .set(hooks.backlog.load(Ordering::Relaxed));
+        self.webhook_succeeded
+            .set(hooks.succeeded.load(Ordering::Relaxed) as i64);
+        self.webhook_failed_attempts
+            .set(hooks.failed_attempts.load(Ordering::Relaxed) as i64);
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             log::error!("metrics encoding failed: {e}");

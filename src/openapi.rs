@@ -84,6 +84,7 @@ as if it did not exist**.
         (name = "waiting-lists", description = "Waiting lists per care home, kept by its placing institution. State machine: `waiting` → (placement decision) → `placed`, or → `withdrawn` | `died` | `moved_elsewhere`. Combatants and other persons entitled by art. 18 of the combatants' act go first, then by the day of entry; each waiting entry shows its position and expected wait. Transitions take `If-Match` with the entry's ETag."),
         (name = "deadlines", description = "Every obligation the procedure gives your institution, with due date and status."),
         (name = "events", description = "Each institution's inbox feed: what the procedures forward to it, in order, never lost or repeated."),
+        (name = "webhooks", description = "Signed HTTP deliveries of your institution's events (Standard Webhooks) for partner systems that cannot poll: endpoints registered by the institution's `admin`, every delivery and attempt visible, retried with backoff, never lost across restarts."),
         (name = "audit", description = "The append-only audit trail of reads and changes of personal data."),
         (name = "health", description = "Liveness and readiness probes for load balancers and orchestrators."),
     )
@@ -146,6 +147,51 @@ fn problem_response(description: &str) -> RefOr<Response> {
         .into()
 }
 
+/// 429, with the headers that say when to come back: `Retry-After` and the rate-limit state
+/// (draft-ietf-httpapi-ratelimit-headers), which every rate-limited response carries.
+pub struct TooManyRequests;
+impl<'s> utoipa::ToResponse<'s> for TooManyRequests {
+    fn response() -> (&'s str, RefOr<Response>) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let text = |description: &str| {
+            HeaderBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .description(Some(description))
+                .build()
+        };
+        let response = ResponseBuilder::new()
+            .description(
+                "Too many requests: a caller's write quota or a client address's token quota is spent, or an account \
+                 is throttled after failed sign-ins; `Retry-After` says how many seconds to wait \
+                 (`too_many_requests`).",
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))))
+                    .description(Some("Seconds to wait before retrying."))
+                    .build(),
+            )
+            .header(
+                "RateLimit-Policy",
+                text("The quota, e.g. `\"writes\";q=1200;w=60` (1200 writes per 60 seconds)."),
+            )
+            .header(
+                "RateLimit",
+                text("What is left of it and when it is whole again, e.g. `\"writes\";r=0;t=3`."),
+            )
+            .content(
+                PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        ("TooManyRequests", response.into())
+    }
+}
+
 macro_rules! problem_responses {
     ($($name:ident => $description:expr;)*) => {
         $(
@@ -171,7 +217,6 @@ problem_responses! {
     UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`).";
     UnprocessableContent => "The request parsed but breaks validation rules; `errors` lists each field (`validation_failed`) or `code` names the rule.";
     PreconditionRequired => "The update has no `If-Match` header (`if_match_required`).";
-    TooManyRequests => "Too many attempts; `Retry-After` says how many seconds to wait (`too_many_requests`).";
     ServiceUnavailable => "The database does not answer; retry later (`service_unavailable`).";
     InternalError => "An unexpected failure. The body says nothing about it; quote `X-Request-Id` when reporting it (`internal_error`).";
 }
@@ -184,7 +229,12 @@ problem_responses! {
 /// * an operation with a body: 413; with a JSON body also 400 (malformed JSON), 415 and 422 (the token endpoint's
 ///   form body answers a wrong content type with RFC 6749's 400 instead);
 /// * an operation that takes `If-Match`: 400 (a value that is no ETag), 412 and 428.
+/// * a write under `/api/v1` (the token endpoint included): 429 (see [`crate::rate_limit`]).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+    refer_page_items(api);
+    state_cross_field_rules(api);
+    link_creates_to_their_operations(api);
+    name_where_each_etag_is_read(api);
     for (path, item) in api.paths.paths.iter_mut() {
         if let Some(op) = item.post.as_mut()
             && path.starts_with("/api/v1/")
@@ -205,15 +255,15 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                     .or_insert_with(|| Ref::from_response_name(name).into());
             }
         }
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
+        for (write, op) in [
+            (false, &mut item.get),
+            (true, &mut item.post),
+            (true, &mut item.put),
+            (true, &mut item.patch),
+            (true, &mut item.delete),
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|(w, op)| op.as_mut().map(|op| (w, op)))
         {
             let authenticated = op
                 .security
@@ -255,11 +305,277 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                     ("428", "PreconditionRequired"),
                 ]);
             }
+            if write && path.starts_with("/api/v1/") {
+                shared.push(("429", "TooManyRequests"));
+            }
             for (status, name) in shared {
                 op.responses
                     .responses
                     .entry(status.to_owned())
                     .or_insert_with(|| Ref::from_response_name(name).into());
+            }
+        }
+    }
+}
+
+/// `Page<T>` is generated with `T` inlined; where `T` is a component of its own, the page refers to it instead, so
+/// clients generate one type per record (and the component is not reported unused).
+fn refer_page_items(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for (name, schema) in components.schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_") else {
+            continue;
+        };
+        if !names.iter().any(|n| n == item) {
+            continue;
+        }
+        if let RefOr::T(Schema::Object(page)) = schema
+            && let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items")
+        {
+            items.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+        }
+    }
+}
+
+/// A string with at least one character that is not white space (the handlers trim before checking).
+fn non_blank() -> serde_json::Value {
+    serde_json::json!({"type": "string", "pattern": "\\S"})
+}
+
+/// The cross-field rules of request bodies, as JSON Schema `if`/`then`/`else` under `allOf`, so that clients and
+/// generated clients know them before sending. The handlers enforce the same rules with the 422 field errors
+/// named in the descriptions; `tests/api/openapi.rs` sends a counterexample of each rule and expects that 422.
+pub fn cross_field_rules() -> Vec<(&'static str, Vec<serde_json::Value>)> {
+    use serde_json::json;
+    let required = |fields: &[&str]| {
+        let properties: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .map(|f| ((*f).to_owned(), non_blank()))
+            .collect();
+        json!({"required": fields, "properties": properties})
+    };
+    let when = |field: &str, condition: serde_json::Value| json!({"required": [field], "properties": {field: condition}});
+    vec![
+        (
+            "NewReferralApplication",
+            vec![
+                // Another institution that applied on paper is named (`applicant_name: required`).
+                json!({"if": when("applicant_kind", json!({"enum": ["addiction_treatment_facility", "ops", "kis"]})),
+                       "then": required(&["applicant_name"])}),
+                // Claiming the open group `other` describes it (`other_category_description: required`).
+                json!({"if": when("eligibility_categories", json!({"contains": {"const": "other"}})),
+                       "then": required(&["other_category_description"])}),
+            ],
+        ),
+        (
+            "Consent",
+            // No application without the person's consent.
+            vec![json!({"properties": {"given": {"const": true}}})],
+        ),
+        (
+            "NewReferral",
+            vec![
+                // A refusal gives its reasons (`reasons: reasons_required`); a ground goes with a refusal only
+                // (`refusal_ground: not_a_refusal`).
+                json!({"if": when("decision", json!({"const": "refused"})),
+                       "then": required(&["reasons"]),
+                       "else": {"properties": {"refusal_ground": {"type": "null"}}}}),
+            ],
+        ),
+        (
+            "NewPerson",
+            // Without a PESEL the birth date and sex are given (with one, they are taken from it).
+            vec![json!({"if": {"properties": {"pesel": {"type": "null"}}},
+                        "then": {"required": ["birth_date", "sex"],
+                                 "properties": {"birth_date": {"type": "string"}, "sex": {"type": "string"}}}})],
+        ),
+        (
+            "NewInstitution",
+            // A MOPR names the area it serves (`area: required`).
+            vec![
+                json!({"if": when("kind", json!({"const": "MOPR"})), "then": required(&["area"])}),
+            ],
+        ),
+        (
+            "NewDpsApplication",
+            // Another person applying is named (`applicant_name: required`).
+            vec![
+                json!({"if": when("applicant_kind", json!({"const": "other_person"})),
+                        "then": required(&["applicant_name"])}),
+            ],
+        ),
+        (
+            "DocumentUpdate",
+            // A received document has its date; a missing or not applicable one has none.
+            vec![json!({"if": when("status", json!({"const": "received"})),
+                        "then": {"required": ["received_on"], "properties": {"received_on": {"type": "string"}}},
+                        "else": {"properties": {"received_on": {"type": "null"}}}})],
+        ),
+        (
+            "NewIpzs",
+            // The participant was told about health insurance at signing.
+            vec![json!({"properties": {"participant_informed_of_insurance": {"const": true}}})],
+        ),
+        (
+            "NewWebhook",
+            // Each event type once (`event_types: duplicate`).
+            vec![json!({"properties": {"event_types": {"uniqueItems": true}}})],
+        ),
+    ]
+}
+
+fn state_cross_field_rules(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (name, rules) in cross_field_rules() {
+        match components.schemas.get_mut(name) {
+            Some(RefOr::T(Schema::Object(object))) => {
+                // Under one `allOf` key: extensions are a hash map, so several top-level keys would be written in
+                // a different order on every run.
+                object
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .insert("allOf".to_owned(), serde_json::Value::Array(rules));
+            }
+            _ => panic!("cross-field rules name {name}, which is not an object schema of the API"),
+        }
+    }
+}
+
+/// OpenAPI links from each create's 201 to the operations on what it created (`{collection}/{id}` and below): the
+/// new `id` from the body, the collection's own path parameters from the request, and `If-Match` from the `ETag`.
+/// Clients and stateful testers (schemathesis) follow them to read and transition a new record in one flow.
+fn link_creates_to_their_operations(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    struct Target {
+        path: String,
+        operation_id: String,
+        params: Vec<String>,
+        if_match: bool,
+    }
+    let mut targets = Vec::new();
+    for (path, item) in api.paths.paths.iter() {
+        for op in [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let Some(operation_id) = op.operation_id.clone() else {
+                continue;
+            };
+            let mut params = Vec::new();
+            let mut if_match = false;
+            for p in op.parameters.iter().flatten() {
+                if let RefOr::T(p) = p {
+                    match p.parameter_in {
+                        utoipa::openapi::path::ParameterIn::Path => params.push(p.name.clone()),
+                        utoipa::openapi::path::ParameterIn::Header
+                            if p.name.eq_ignore_ascii_case("if-match") =>
+                        {
+                            if_match = true
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            targets.push(Target {
+                path: path.clone(),
+                operation_id,
+                params,
+                if_match,
+            });
+        }
+    }
+    for (path, item) in api.paths.paths.iter_mut() {
+        let Some(op) = item.post.as_mut() else {
+            continue;
+        };
+        let Some(RefOr::T(created)) = op.responses.responses.get_mut("201") else {
+            continue;
+        };
+        let own: Vec<String> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(str::to_owned)
+            .collect();
+        for t in &targets {
+            let Some(rest) = t.path.strip_prefix(path.as_str()) else {
+                continue;
+            };
+            let mut segments = rest.split('/').skip(1);
+            let Some(new_param) = segments
+                .next()
+                .and_then(|s| s.strip_prefix('{'))
+                .and_then(|s| s.strip_suffix('}'))
+            else {
+                continue;
+            };
+            let mut link = LinkBuilder::new()
+                .operation_id(&t.operation_id)
+                .description(format!("`{}` of the record just created.", t.operation_id));
+            // A target with a path parameter the create cannot supply (a resident of the new home) is not linked.
+            if !t.params.iter().all(|p| p == new_param || own.contains(p)) {
+                continue;
+            }
+            for p in &t.params {
+                let value = if p == new_param {
+                    "$response.body#/id".to_owned()
+                } else {
+                    format!("$request.path.{p}")
+                };
+                link = link.parameter(p.clone(), value);
+            }
+            if t.if_match {
+                link = link.parameter("header.If-Match", "$response.header.ETag");
+            }
+            created
+                .links
+                .insert(t.operation_id.clone(), link.build().into());
+        }
+    }
+}
+
+/// Every `If-Match` says which read gives the ETag it needs: the nearest `GET` up the operation's own path (a
+/// transition of `/ipzs/{id}/complete` takes the ETag of `GET /ipzs/{id}`). Operations on another record name it
+/// in their own description.
+fn name_where_each_etag_is_read(api: &mut utoipa::openapi::OpenApi) {
+    let readable: Vec<String> = api
+        .paths
+        .paths
+        .iter()
+        .filter(|(_, item)| item.get.is_some())
+        .map(|(p, _)| p.clone())
+        .collect();
+    for (path, item) in api.paths.paths.iter_mut() {
+        let segments: Vec<&str> = path.split('/').collect();
+        let read = (1..=segments.len()).rev().find_map(|i| {
+            let prefix = segments[..i].join("/");
+            (segments[i - 1].starts_with('{') && readable.contains(&prefix)).then_some(prefix)
+        });
+        for op in [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for p in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(p) = p
+                    && p.name.eq_ignore_ascii_case("if-match")
+                    && let Some(read) = &read
+                {
+                    let text = p.description.get_or_insert_with(String::new);
+                    if !text.contains("`GET ") {
+                        text.push_str(&format!(" Take it from the `ETag` of `GET {read}`."));
+                    }
+                }
             }
         }
     }

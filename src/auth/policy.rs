@@ -67,6 +67,15 @@ pub fn account_admin_scope(caller: &Caller) -> Result<AdminScope, ApiError> {
     }
 }
 
+/// Registering and following webhook endpoints: an institution's `admin`, for its own institution's events (a
+/// platform admin has no institution and so no feed). Returns the institution.
+pub fn may_manage_webhooks(caller: &Caller) -> Result<String, ApiError> {
+    match (caller.role, &caller.institution_id) {
+        (Role::Admin, Some(inst)) => Ok(inst.clone()),
+        _ => Err(forbidden("manage webhook endpoints")),
+    }
+}
+
 /// Reading the audit trail: MOPR directors (MOPR keeps the city's registry of persons) and platform admins.
 pub fn may_read_audit(caller: &Caller) -> Result<(), ApiError> {
     if caller.is_platform_admin()

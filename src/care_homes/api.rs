@@ -90,6 +90,9 @@ pub async fn list_care_homes(
 }
 
 /// Get a care home.
+///
+/// The home with its places, free places and cost history; readable by every signed-in caller. The `ETag` is
+/// what `POST …/costs` takes as `If-Match`.
 #[utoipa::path(
     tag = "care-homes",
     operation_id = "get_care_home",

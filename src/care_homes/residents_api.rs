@@ -171,7 +171,7 @@ pub async fn admit_care_home_resident(
     params(
         ("id" = String, Path, description = "The home's id."),
         ("resident_id" = String, Path, description = "The stay's id."),
-        ("If-Match" = String, Header, description = "The ETag of the stay as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
+        ("If-Match" = String, Header, description = "The ETag of the stay as last read: `GET /api/v1/care-homes/{id}/residents` lists each stay with its `version` (the ETag is `\"<version>\"`).", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     request_body = Departure,
     responses(

@@ -348,5 +348,7 @@ mod text_enum_tests {
         stored_names_are_the_api_names::<qualifications::model::QualificationDecision>();
         stored_names_are_the_api_names::<opinions::model::Recommendation>();
         stored_names_are_the_api_names::<crate::deadlines::model::DeadlineKind>();
+        stored_names_are_the_api_names::<crate::events::EventType>();
+        stored_names_are_the_api_names::<crate::webhooks::model::DeliveryStatus>();
     }
 }

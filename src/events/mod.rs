@@ -12,53 +12,66 @@ pub mod store;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
-/// The kinds of event, as `type` in the feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventType {
-    ApplicationSubmitted,
-    ApplicationWithdrawn,
-    OpinionIssued,
-    ReferralIssued,
-    ReferralRefused,
-    IpzsSigned,
-    AdmissionListSent,
-    QualificationRequested,
-    QualificationDecided,
-    NonQualificationLetterSent,
-    IpzsTerminationNotice,
-    IpzsCompleted,
-    InsuranceRecorded,
-    DpsApplicationSubmitted,
-    DpsDecisionIssued,
-    DpsSkoDecided,
-    WaitingListEntered,
-    WaitingListLeft,
-    PlacementDecided,
-}
-
-impl EventType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::ApplicationSubmitted => "application.submitted",
-            EventType::ApplicationWithdrawn => "application.withdrawn",
-            EventType::OpinionIssued => "opinion.issued",
-            EventType::ReferralIssued => "referral.issued",
-            EventType::ReferralRefused => "referral.refused",
-            EventType::IpzsSigned => "ipzs.signed",
-            EventType::AdmissionListSent => "admission_list.sent",
-            EventType::QualificationRequested => "qualification.requested",
-            EventType::QualificationDecided => "qualification.decided",
-            EventType::NonQualificationLetterSent => "ipzs.non_qualification_letter_sent",
-            EventType::IpzsTerminationNotice => "ipzs.terminated",
-            EventType::IpzsCompleted => "ipzs.completed",
-            EventType::InsuranceRecorded => "ipzs.insurance_recorded",
-            EventType::DpsApplicationSubmitted => "dps_application.submitted",
-            EventType::DpsDecisionIssued => "dps_application.decided",
-            EventType::DpsSkoDecided => "dps_application.sko_decided",
-            EventType::WaitingListEntered => "waiting_list.entered",
-            EventType::WaitingListLeft => "waiting_list.left",
-            EventType::PlacementDecided => "placement.decided",
-        }
+crate::stored_enum! {
+    /// The kinds of event, as `type` in the feed and in webhook subscriptions.
+    pub enum EventType {
+        #[serde(rename = "application.submitted")]
+        #[strum(serialize = "application.submitted")]
+        ApplicationSubmitted,
+        #[serde(rename = "application.withdrawn")]
+        #[strum(serialize = "application.withdrawn")]
+        ApplicationWithdrawn,
+        #[serde(rename = "opinion.issued")]
+        #[strum(serialize = "opinion.issued")]
+        OpinionIssued,
+        #[serde(rename = "referral.issued")]
+        #[strum(serialize = "referral.issued")]
+        ReferralIssued,
+        #[serde(rename = "referral.refused")]
+        #[strum(serialize = "referral.refused")]
+        ReferralRefused,
+        #[serde(rename = "ipzs.signed")]
+        #[strum(serialize = "ipzs.signed")]
+        IpzsSigned,
+        #[serde(rename = "admission_list.sent")]
+        #[strum(serialize = "admission_list.sent")]
+        AdmissionListSent,
+        #[serde(rename = "qualification.requested")]
+        #[strum(serialize = "qualification.requested")]
+        QualificationRequested,
+        #[serde(rename = "qualification.decided")]
+        #[strum(serialize = "qualification.decided")]
+        QualificationDecided,
+        #[serde(rename = "ipzs.non_qualification_letter_sent")]
+        #[strum(serialize = "ipzs.non_qualification_letter_sent")]
+        NonQualificationLetterSent,
+        #[serde(rename = "ipzs.terminated")]
+        #[strum(serialize = "ipzs.terminated")]
+        IpzsTerminationNotice,
+        #[serde(rename = "ipzs.completed")]
+        #[strum(serialize = "ipzs.completed")]
+        IpzsCompleted,
+        #[serde(rename = "ipzs.insurance_recorded")]
+        #[strum(serialize = "ipzs.insurance_recorded")]
+        InsuranceRecorded,
+        #[serde(rename = "dps_application.submitted")]
+        #[strum(serialize = "dps_application.submitted")]
+        DpsApplicationSubmitted,
+        #[serde(rename = "dps_application.decided")]
+        #[strum(serialize = "dps_application.decided")]
+        DpsDecisionIssued,
+        #[serde(rename = "dps_application.sko_decided")]
+        #[strum(serialize = "dps_application.sko_decided")]
+        DpsSkoDecided,
+        #[serde(rename = "waiting_list.entered")]
+        #[strum(serialize = "waiting_list.entered")]
+        WaitingListEntered,
+        #[serde(rename = "waiting_list.left")]
+        #[strum(serialize = "waiting_list.left")]
+        WaitingListLeft,
+        #[serde(rename = "placement.decided")]
+        #[strum(serialize = "placement.decided")]
+        PlacementDecided,
     }
 }
 

@@ -89,24 +89,7 @@ pub fn after(
 ) -> Result<Vec<EventRow>, ApiError> {
     use diesel::dsl::sql;
     use diesel::sql_types::Bool;
-    let page = |conn: &mut DbConnection| -> Result<Vec<EventRow>, ApiError> {
-        let mut q = events::table
-            .filter(events::institution_id.eq(institution_id.to_owned()))
-            .filter(
-                events::txid
-                    .gt(from.txid)
-                    .or(events::txid.eq(from.txid).and(events::seq.gt(from.seq))),
-            )
-            .into_boxed::<crate::db::Backend>();
-        if matches!(conn, DbConnection::Postgresql(_)) {
-            q = q.filter(sql::<Bool>(&format!("txid < {PG_WATERMARK}")));
-        }
-        Ok(q.order((events::txid.asc(), events::seq.asc()))
-            .limit(limit)
-            .select(EventRow::as_select())
-            .load(conn)?)
-    };
-    let mut rows = page(conn)?;
+    let mut rows = settled_after(conn, institution_id, from, limit)?;
     if matches!(conn, DbConnection::Postgresql(_)) {
         for _ in 0..SETTLE_TRIES {
             if rows.len() as i64 >= limit {
@@ -122,10 +105,44 @@ pub fn after(
                 break;
             }
             std::thread::sleep(SETTLE_PAUSE);
-            rows = page(conn)?;
+            rows = settled_after(conn, institution_id, from, limit)?;
         }
     }
     Ok(rows)
+}
+
+/// Up to `limit` settled events of the institution after `from`, in feed order, without waiting for running
+/// transactions (the webhook dispatcher polls again anyway).
+pub fn settled_after(
+    conn: &mut DbConnection,
+    institution_id: &str,
+    from: FeedPosition,
+    limit: i64,
+) -> Result<Vec<EventRow>, ApiError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    let mut q = events::table
+        .filter(events::institution_id.eq(institution_id.to_owned()))
+        .filter(
+            events::txid
+                .gt(from.txid)
+                .or(events::txid.eq(from.txid).and(events::seq.gt(from.seq))),
+        )
+        .into_boxed::<crate::db::Backend>();
+    if matches!(conn, DbConnection::Postgresql(_)) {
+        q = q.filter(sql::<Bool>(&format!("txid < {PG_WATERMARK}")));
+    }
+    Ok(q.order((events::txid.asc(), events::seq.asc()))
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+/// PostgreSQL: the transaction id below which every event of this database is settled (see [`PG_WATERMARK`]).
+pub fn settled_below(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    Ok(diesel::select(sql::<BigInt>(PG_WATERMARK)).get_result(conn)?)
 }
 
 /// The position of the event with this `seq` (cursors issued before the feed was ordered by transaction).

@@ -53,6 +53,8 @@ pub async fn list_institutions(
 }
 
 /// Get an institution.
+///
+/// One entry of the directory: kind, name, address and, for a MOPR, its area. Readable by every signed-in caller.
 #[utoipa::path(
     tag = "institutions",
     operation_id = "get_institution",

@@ -89,7 +89,7 @@ fn to_view(o: OpinionRow, app: &ApplicationRow) -> Result<Opinion, ApiError> {
     tag = "opinions",
     operation_id = "issue_opinion",
     security(("bearer_jwt" = [])),
-    params(("If-Match" = String, Header, description = "The ETag of the application as last read.", pattern = r#"^(W/)?"[0-9]+"$"#)),
+    params(("If-Match" = String, Header, description = "The ETag of the application as last read (`GET /api/v1/referral-applications/{id}`).", pattern = r#"^(W/)?"[0-9]+"$"#)),
     request_body = NewOpinion,
     responses(
         (status = 201, description = "Issued and forwarded to the CIS.", body = Opinion),

@@ -41,7 +41,7 @@ pub struct NewQualificationRequest {
     tag = "qualifications",
     operation_id = "request_qualification",
     security(("bearer_jwt" = [])),
-    params(("If-Match" = String, Header, description = "The ETag of the IPZS as last read.", pattern = r#"^(W/)?"[0-9]+"$"#)),
+    params(("If-Match" = String, Header, description = "The ETag of the IPZS as last read (`GET /api/v1/ipzs/{id}`).", pattern = r#"^(W/)?"[0-9]+"$"#)),
     request_body = NewQualificationRequest,
     responses(
         (status = 201, description = "Requested; `ETag` carries the qualification's version.", body = Qualification),

@@ -87,7 +87,7 @@ fn to_view(r: ReferralRow, app: &ApplicationRow, opinion_id: String) -> Result<R
     tag = "referrals",
     operation_id = "issue_referral",
     security(("bearer_jwt" = [])),
-    params(("If-Match" = String, Header, description = "The ETag of the application as last read.", pattern = r#"^(W/)?"[0-9]+"$"#)),
+    params(("If-Match" = String, Header, description = "The ETag of the application as last read (`GET /api/v1/referral-applications/{id}`, or `application_version` of its opinion).", pattern = r#"^(W/)?"[0-9]+"$"#)),
     request_body = NewReferral,
     responses(
         (status = 201, description = "Decided and forwarded.", body = Referral),

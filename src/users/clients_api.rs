@@ -138,6 +138,9 @@ pub async fn create_api_client(
 }
 
 /// Get an API client.
+///
+/// The client's name, role, institution and whether it is active; its secret is never shown again. An admin of
+/// its institution or a platform admin; others get 404.
 #[utoipa::path(
     tag = "api-clients",
     operation_id = "get_api_client",

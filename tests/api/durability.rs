@@ -1,10 +1,10 @@
 //! A read's audit record is committed before its response is sent, even though reads share commits: killing the
 //! service with SIGKILL under load loses no audit record of a read that was answered.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diesel::prelude::*;
 use tokio::sync::Mutex;
@@ -14,31 +14,10 @@ use crate::helpers::TestDb;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_answered_read_loses_its_audit_record_when_the_service_is_killed() {
     let (_db, url) = TestDb::create();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reintegra"))
-        .args(["serve", "--demo", "--database-url", &url, "--bind"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let port = crate::helpers::free_port();
+    let mut child = crate::helpers::start_binary(&url, port, &[], Stdio::null()).await;
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http
-        .get(format!("{base}/health/ready"))
-        .send()
-        .await
-        .map_or(true, |r| !r.status().is_success())
-    {
-        assert!(started.elapsed() < Duration::from_secs(30), "ready");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     let token: serde_json::Value = http
         .post(format!("{base}/api/v1/auth/token"))
         .form(&[

@@ -375,14 +375,7 @@ impl TestApp {
     ) -> Value {
         let cis = self.institution_id("CIS").await;
         let token = self.token(filer).await;
-        let mut body = serde_json::json!({
-            "person_id": person_id,
-            "target_cis_id": cis,
-            "eligibility_categories": ["long_term_unemployed"],
-            "justification": "Długotrwale bezrobotny, gotów do zajęć.",
-            "received_on": received_on,
-            "consent": {"given": true, "given_on": received_on, "given_by": "person"}
-        });
+        let mut body = application_body(person_id, &cis, received_on);
         if filer.starts_with("mopr") {
             body["applicant_kind"] = serde_json::json!("self");
         }
@@ -550,4 +543,59 @@ impl TestApp {
             .cloned()
             .unwrap_or_else(|| panic!("no {kind} deadline for {resource_id} in {page}"))
     }
+}
+
+/// A referral application an NGO may file for a registered person.
+pub fn application_body(person_id: &str, cis_id: &str, received_on: chrono::NaiveDate) -> Value {
+    serde_json::json!({
+        "person_id": person_id,
+        "target_cis_id": cis_id,
+        "eligibility_categories": ["long_term_unemployed"],
+        "justification": "Długotrwale bezrobotny, gotów do zajęć.",
+        "received_on": received_on,
+        "consent": {"given": true, "given_on": received_on, "given_by": "person"}
+    })
+}
+
+/// A free port on loopback (for a service started as a separate process).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the built binary with demo data on `url` and `port`, with extra environment, its log going to `stderr`,
+/// and waits until it is ready. For tests that kill the process or read what it logs.
+pub async fn start_binary(
+    url: &str,
+    port: u16,
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> std::process::Child {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_reintegra"))
+        .args(["serve", "--demo", "--database-url", url, "--bind"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("the binary starts");
+    let http = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    while http
+        .get(format!("http://127.0.0.1:{port}/health/ready"))
+        .send()
+        .await
+        .map_or(true, |r| !r.status().is_success())
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the binary did not get ready"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child
 }

@@ -97,6 +97,14 @@ fn every_operation_declares_the_responses_its_kind_shares() {
             assert!(takes_key, "POST {path} does not declare Idempotency-Key");
             needed.extend(["400", "409", "422"]);
         }
+        // Writes are rate limited per caller, the token endpoint per client address.
+        if method != "get" && path.starts_with("/api/v1/") {
+            needed.push("429");
+            let headers = &spec["components"]["responses"]["TooManyRequests"]["headers"];
+            for h in ["Retry-After", "RateLimit", "RateLimit-Policy"] {
+                assert!(headers.get(h).is_some(), "the 429 response declares {h}");
+            }
+        }
         for status in needed {
             assert!(
                 declared(status),
@@ -198,4 +206,225 @@ fn no_two_schema_types_share_a_name() {
         "schema types sharing a name: {clashes:?}"
     );
     assert!(seen.len() > 50, "the scan found the schema types");
+}
+
+/// Each cross-field rule the schema states (`openapi::cross_field_rules`) is the server's: a counterexample of it is
+/// refused with 422 on the field the rule names, so a client that validates against the schema is never
+/// surprised, and the schema never promises what the server refuses.
+#[tokio::test]
+async fn every_cross_field_rule_of_the_schema_is_enforced_by_the_server() {
+    use crate::helpers::{spawn_app, today};
+    use reqwest::Method;
+    use serde_json::json;
+
+    let stated: Vec<&str> = reintegra::openapi::cross_field_rules()
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    let spec = committed();
+    for name in &stated {
+        let schema = &spec["components"]["schemas"][name];
+        assert!(
+            schema.get("if").is_some() || schema.get("allOf").is_some(),
+            "{name} does not state its rule"
+        );
+    }
+
+    let app = spawn_app().await;
+    let cis = app.institution_id("CIS").await;
+    let person = app
+        .create_person(
+            "mopr-staff",
+            &json!({"first_name": "Reguła", "last_name": "Krzyżowa", "birth_date": "1970-01-01", "sex": "female"}),
+        )
+        .await;
+    let application = |extra: serde_json::Value| {
+        let mut body =
+            crate::helpers::application_body(person["id"].as_str().unwrap(), &cis, today());
+        body["applicant_kind"] = json!("self");
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let cases: Vec<(&str, &str, Method, String, serde_json::Value, &str)> = vec![
+        (
+            "NewReferralApplication",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/referral-applications".into(),
+            application(json!({"applicant_kind": "kis"})),
+            "applicant_name",
+        ),
+        (
+            "NewReferralApplication",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/referral-applications".into(),
+            application(json!({"applicant_kind": "ops", "applicant_name": "   "})),
+            "applicant_name",
+        ),
+        (
+            "NewReferralApplication",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/referral-applications".into(),
+            application(json!({"eligibility_categories": ["other"]})),
+            "other_category_description",
+        ),
+        (
+            "Consent",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/referral-applications".into(),
+            application(
+                json!({"consent": {"given": false, "given_on": today(), "given_by": "person"}}),
+            ),
+            "consent.given",
+        ),
+        (
+            "NewReferral",
+            "mopr-director",
+            Method::POST,
+            "/api/v1/referrals".into(),
+            json!({"application_id": "x", "decision": "refused"}),
+            "reasons",
+        ),
+        (
+            "NewReferral",
+            "mopr-director",
+            Method::POST,
+            "/api/v1/referrals".into(),
+            json!({"application_id": "x", "decision": "referred", "refusal_ground": "other"}),
+            "refusal_ground",
+        ),
+        (
+            "NewPerson",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/persons".into(),
+            json!({"first_name": "A", "last_name": "B", "sex": "male"}),
+            "birth_date",
+        ),
+        (
+            "NewPerson",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/persons".into(),
+            json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01"}),
+            "sex",
+        ),
+        (
+            "NewInstitution",
+            "platform-admin",
+            Method::POST,
+            "/api/v1/institutions".into(),
+            json!({"kind": "MOPR", "name": "MOPR bez obszaru", "address": "ul. Prosta 1, 87-100 Toruń"}),
+            "area",
+        ),
+        (
+            "NewDpsApplication",
+            "mopr-staff",
+            Method::POST,
+            "/api/v1/dps-applications".into(),
+            json!({"person_id": person["id"], "applicant_kind": "other_person", "form": "written", "received_on": today(),
+                   "dps_type": "elderly", "justification": "Wymaga opieki."}),
+            "applicant_name",
+        ),
+        (
+            "NewIpzs",
+            "cis-director",
+            Method::POST,
+            "/api/v1/ipzs".into(),
+            json!({"referral_id": "x", "signed_on": today(), "start_on": today(), "planned_end_on": today() + chrono::Days::new(90),
+                   "diagnosis": "d", "goals": "g", "activities": [{"kind": "social", "description": "a"}],
+                   "participant_informed_of_insurance": false}),
+            "participant_informed_of_insurance",
+        ),
+        (
+            "NewWebhook",
+            "mopr-admin",
+            Method::POST,
+            "/api/v1/webhooks".into(),
+            json!({"url": "https://partner.example.org/hook", "event_types": ["opinion.issued", "opinion.issued"]}),
+            "event_types",
+        ),
+    ];
+    let mut covered: Vec<&str> = Vec::new();
+    for (schema, user, method, path, body, field) in &cases {
+        let token = app.token(user).await;
+        let resp = app
+            .request(method.clone(), path)
+            .bearer_auth(&token)
+            .header("if-match", "\"1\"")
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let problem = crate::helpers::json(resp).await;
+        assert_eq!(status, 422, "{schema} {body}: {problem}");
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(fields.contains(field), "{schema}: {field} not in {problem}");
+        covered.push(schema);
+    }
+    // The document update needs a case; its rule is checked against its own endpoint.
+    let case = crate::dps::file_case(&app, "mopr-staff", "mopr-staff", json!({})).await;
+    let code = case["file"]["items"][0]["code"].as_str().unwrap();
+    let path = format!(
+        "/api/v1/dps-applications/{}/documents/{code}",
+        case["id"].as_str().unwrap()
+    );
+    let version = format!("\"{}\"", case["version"]);
+    let token = app.token("mopr-worker").await;
+    for (body, field) in [
+        (json!({"status": "received"}), "received_on"),
+        (
+            json!({"status": "missing", "received_on": today()}),
+            "received_on",
+        ),
+    ] {
+        let resp = app
+            .call_if_match(Method::POST, &path, &token, &version, Some(&body))
+            .await;
+        let problem = crate::helpers::json(resp).await;
+        assert_eq!(problem["status"], 422, "{body}: {problem}");
+        assert!(problem.to_string().contains(field), "{problem}");
+    }
+    covered.push("DocumentUpdate");
+    for name in stated {
+        assert!(
+            covered.contains(&name),
+            "no counterexample sent for the rule of {name}"
+        );
+    }
+}
+
+/// A client can always learn the version a transition needs: every `If-Match` names the read that gives it, and
+/// that read exists.
+#[test]
+fn every_if_match_names_the_read_that_gives_its_etag() {
+    let spec = committed();
+    for (method, path, op) in operations(&spec) {
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            if p["name"] != "If-Match" {
+                continue;
+            }
+            let text = p["description"].as_str().unwrap_or_default();
+            let read = text
+                .split("`GET ")
+                .nth(1)
+                .and_then(|rest| rest.split('`').next())
+                .unwrap_or_else(|| {
+                    panic!("{method} {path}: If-Match does not name its read: {text}")
+                });
+            assert!(
+                spec["paths"][read]["get"].is_object(),
+                "{method} {path}: If-Match names GET {read}, which does not exist"
+            );
+        }
+    }
 }
