@@ -481,9 +481,22 @@ def webhooks_folder():
                        'pm.collectionVariables.set("webhook_id", w.id);']),
         request("The secret is never shown again", "GET", hook, "Reads carry no secret.", user="mopr-admin",
                 tests=[status_test(200), 'pm.test("no secret", function () { pm.expect(pm.response.json()).to.not.have.property("secret"); });']),
+        request("NGO registers a person for a new application", "POST", "/api/v1/persons",
+                "An event for MOPR follows: the application of the next request.", user="ngo-staff",
+                body=person_body("Marek", "Webhookowy"), prerequest=PESEL_SCRIPT,
+                tests=[status_test(201), 'pm.collectionVariables.set("hook_person_id", pm.response.json().id);']),
+        request("NGO files: MOPR's endpoint gets application.submitted", "POST", "/api/v1/referral-applications",
+                "The delivery is made from the feed within about a second.", user="ngo-staff",
+                body={"person_id": var("hook_person_id"), "target_cis_id": var("cis_id"),
+                      "eligibility_categories": ["long_term_unemployed"], "justification": "Chce wrócić do pracy.",
+                      "received_on": var("today"), "consent": {"given": True, "given_on": var("today"), "given_by": "person"}},
+                tests=[status_test(201)]),
         request("Its deliveries, with every attempt", "GET", hook + "/deliveries",
-                "Newest first; each with the body sent and its attempts (status or error, duration).", user="mopr-admin",
-                tests=[status_test(200), 'pm.test("a page", function () { pm.expect(pm.response.json().items).to.be.an("array"); });']),
+                "Newest first; each with the body sent and its attempts (status or error, duration). Here the "
+                "example host does not resolve, so the first attempt failed and a retry is due.", user="mopr-admin",
+                prerequest="// Give the delivery worker (it looks every second) time for its first attempt.\nsetTimeout(function () {}, 2500);",
+                tests=[status_test(200),
+                       'pm.test("the application\'s delivery, signed payload kept", function () { var d = pm.response.json().items[0]; pm.expect(d.event_type).to.eql("application.submitted"); pm.expect(d.payload.data.resource_type).to.eql("referral_application"); pm.expect(d.attempts.length).to.be.at.least(1); });']),
         request("Deactivating without If-Match is 428", "POST", hook + "/deactivate", "Every change takes the ETag.",
                 user="mopr-admin", tests=[problem_test(428, "if_match_required")]),
         request("MOPR admin deactivates the webhook", "POST", hook + "/deactivate", "Nothing more is delivered to it.",
@@ -491,6 +504,28 @@ def webhooks_folder():
                 tests=[status_test(200), 'pm.test("inactive", function () { pm.expect(pm.response.json().active).to.eql(false); });']),
     ]
     return folder("6. Webhooks", "An institution's admin registers a signed-delivery endpoint, reads its deliveries and deactivates it.", items)
+
+
+def administration_folder():
+    items = [
+        request("Platform admin lists the accounts", "GET", "/api/v1/users", "Every institution's users, in pages.",
+                user="platform-admin", tests=[status_test(200)]),
+        request("MOPR admin creates an API client", "POST", "/api/v1/api-clients",
+                "For partner software (OAuth client credentials); the secret is shown once.", user="mopr-admin",
+                body={"name": "System dziedzinowy " + var("$randomUUID"), "role": "staff"},
+                tests=[status_test(201), 'pm.test("secret shown once", function () { pm.expect(pm.response.json().client_secret).to.be.a("string"); });']),
+        request("MOPR admin lists its API clients", "GET", "/api/v1/api-clients", "No secrets in the list.",
+                user="mopr-admin", tests=[status_test(200)]),
+        request("MOPR director reads the audit trail of the person", "GET", "/api/v1/audit-events?person_id=" + var("person_id"),
+                "Every read and change of the person's data, newest first.", user="mopr-director",
+                tests=[status_test(200), 'pm.test("reads and changes recorded", function () { pm.expect(pm.response.json().items.length).to.be.above(0); });']),
+        request("NGO staff cannot read the audit trail (403)", "GET", "/api/v1/audit-events", "MOPR directors and platform admins.",
+                user="ngo-staff", tests=[problem_test(403, "forbidden")]),
+        request("The residents of the home", "GET", "/api/v1/care-homes/" + var("home_id") + "/residents",
+                "The placing institution's casework roles; the person placed in folder 5 lives there.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("one resident", function () { pm.expect(pm.response.json().items.length).to.eql(1); });']),
+    ]
+    return folder("7. Administration and the audit trail", "Accounts, API clients, the audit trail and a home's residents.", items)
 
 
 def build():
@@ -502,11 +537,11 @@ def build():
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
         "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder(),
-                 webhooks_folder()],
+                 webhooks_folder(), administration_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
                       "ipzs_id", "ipzs_version", "idem_key", "idem_person_id", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
-                      "entry_version", "webhook_id",
+                      "entry_version", "webhook_id", "hook_person_id",
                       "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection

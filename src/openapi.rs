@@ -232,6 +232,7 @@ problem_responses! {
 /// * a write under `/api/v1` (the token endpoint included): 429 (see [`crate::rate_limit`]).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     refer_page_items(api);
+    add_response_examples(api);
     state_cross_field_rules(api);
     link_creates_to_their_operations(api);
     name_where_each_etag_is_read(api);
@@ -578,5 +579,27 @@ fn name_where_each_etag_is_read(api: &mut utoipa::openapi::OpenApi) {
                 }
             }
         }
+    }
+}
+
+/// Real response bodies captured from the Postman collection's run (`postman/capture_examples.py`), one per response
+/// type that has no example in the code. CI validates every example against its schema.
+const RESPONSE_EXAMPLES: &str = include_str!("../openapi/examples.json");
+
+fn add_response_examples(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let examples: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(RESPONSE_EXAMPLES).expect("openapi/examples.json is a JSON object");
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (name, example) in examples {
+        // A type with `#[serde(flatten)]` is an `allOf` of its parts.
+        let slot = match components.schemas.get_mut(&name) {
+            Some(RefOr::T(Schema::Object(o))) if o.examples.is_empty() => &mut o.example,
+            Some(RefOr::T(Schema::AllOf(a))) if a.examples.is_empty() => &mut a.example,
+            _ => continue,
+        };
+        slot.get_or_insert(example);
     }
 }

@@ -84,6 +84,7 @@ pub fn check_role(kind: InstitutionKind, role: Role) -> Result<(), ApiError> {
 /// A new password set by an admin.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "nowe długie hasło 2026"}))]
 pub struct PasswordReset {
     #[validate(length(
         min = 12,
