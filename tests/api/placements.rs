@@ -21,7 +21,13 @@ const USERS: [&str; 9] = [
 ];
 
 /// Registers a home as `user`, placed by `placing` (an institution id), and returns it.
-async fn create_home(app: &TestApp, user: &str, placing: &str, places: i64, extra: Value) -> Value {
+pub(crate) async fn create_home(
+    app: &TestApp,
+    user: &str,
+    placing: &str,
+    places: i64,
+    extra: Value,
+) -> Value {
     let mut body = json!({"name": format!("DPS testowy {}", uuid::Uuid::now_v7()), "address": "ul. Testowa 1, 87-100 Toruń",
         "dps_types": ["elderly"], "places": places, "operator": "Gmina Miasta Toruń",
         "placing_institution_id": placing, "average_cost": {"applies_from": "2026-01-01", "monthly_cost": 600000}});
@@ -39,7 +45,7 @@ async fn create_home(app: &TestApp, user: &str, placing: &str, places: i64, extr
 }
 
 /// A DPS case with a granted decision, delivered to one party who waived: final today.
-async fn final_granted_case(app: &TestApp, facts_extra: Value) -> Value {
+pub(crate) async fn final_granted_case(app: &TestApp, facts_extra: Value) -> Value {
     let case = granted_case(app, facts_extra).await;
     let case = deliver(app, &case, "Helena Testowa").await;
     let case = app
@@ -62,7 +68,7 @@ async fn granted_case(app: &TestApp, facts_extra: Value) -> Value {
     decide(app, &case, "granted").await
 }
 
-async fn enter(app: &TestApp, home: &Value, case: &Value, extra: Value) -> Value {
+pub(crate) async fn enter(app: &TestApp, home: &Value, case: &Value, extra: Value) -> Value {
     let mut body = json!({"care_home_id": home["id"], "dps_application_id": case["id"]});
     for (k, val) in extra.as_object().unwrap() {
         body[k] = val.clone();
@@ -122,7 +128,7 @@ async fn place(
     .await
 }
 
-async fn fee_body(home: &Value, applies_from: chrono::NaiveDate, agreed: i64) -> Value {
+pub(crate) async fn fee_body(home: &Value, applies_from: chrono::NaiveDate, agreed: i64) -> Value {
     json!({"care_home_id": home["id"], "applies_from": applies_from, "resident_income": 200000,
         "relatives": [{"name": "Anna Testowa", "relation": "descendant", "household": {"kind": "single", "income": 400000}, "agreed": agreed}],
         "volunteers": []})

@@ -77,3 +77,99 @@ async fn api1_a_second_cis_and_a_second_ngo_see_nothing_of_the_first_ones_cases(
         }
     }
 }
+
+/// The placement procedure's records (the case, its fee decision, the waiting-list entry, the home's residents) are
+/// the case's MOPR's and the placing institution's: a second PCPR, a CIS and an NGO get 404 on each record (403 on
+/// the residents, a function their kind never has) and empty lists.
+#[tokio::test]
+async fn api1_other_institutions_see_nothing_of_a_placement_case() {
+    use crate::dps::{path, v};
+    use crate::placements::{create_home, enter, fee_body, final_granted_case};
+
+    let app = spawn_app().await;
+    let mopr = app.institution_id("MOPR").await;
+    let home = create_home(&app, "mopr-director", &mopr, 5, json!({})).await;
+    let case = final_granted_case(&app, json!({})).await;
+    let fee = app
+        .transition(
+            "mopr-director",
+            &path(&case, "/fee-decisions"),
+            v(&case),
+            Some(&fee_body(&home, app.today(), 0).await),
+            201,
+        )
+        .await;
+    let entry = enter(&app, &home, &case, json!({})).await;
+    let case_id = case["id"].as_str().unwrap();
+    let records = [
+        format!("/api/v1/dps-applications/{case_id}"),
+        format!("/api/v1/dps-applications/{case_id}/fee-decisions"),
+        format!("/api/v1/fee-decisions/{}", fee["id"].as_str().unwrap()),
+        format!(
+            "/api/v1/waiting-list-entries/{}",
+            entry["id"].as_str().unwrap()
+        ),
+    ];
+    let residents = format!(
+        "/api/v1/care-homes/{}/residents",
+        home["id"].as_str().unwrap()
+    );
+    for (kind, user) in [
+        ("PCPR", "pcpr-druga"),
+        ("CIS", "cis-trzecia"),
+        ("NGO", "ngo-trzecia"),
+    ] {
+        let token = second_institution(&app, kind, user).await;
+        for record in &records {
+            assert_eq!(
+                status_of(&app, &token, Method::GET, record, None).await,
+                404,
+                "{user} GET {record}"
+            );
+        }
+        assert_eq!(
+            status_of(&app, &token, Method::GET, &residents, None).await,
+            403,
+            "{user} reads the residents"
+        );
+        let leave = format!(
+            "/api/v1/waiting-list-entries/{}/leave",
+            entry["id"].as_str().unwrap()
+        );
+        let resp = app
+            .call_if_match(
+                Method::POST,
+                &leave,
+                &token,
+                &format!("\"{}\"", entry["version"]),
+                Some(&json!({"reason": "withdrawn", "left_on": app.today()})),
+            )
+            .await;
+        assert!(
+            [403, 404].contains(&resp.status().as_u16()),
+            "{user} removes the entry: {}",
+            resp.status()
+        );
+        for list in [
+            "/api/v1/dps-applications",
+            "/api/v1/waiting-list-entries",
+            "/api/v1/events",
+            "/api/v1/deadlines",
+        ] {
+            let page = app.fetch_with(&token, list).await;
+            assert_eq!(page["items"], json!([]), "{user} {list}: {page}");
+        }
+    }
+    // The record is still there, unchanged, for its MOPR.
+    let again = app
+        .fetch(
+            "mopr-staff",
+            &format!(
+                "/api/v1/waiting-list-entries/{}",
+                entry["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(again["status"], "waiting");
+    assert_eq!(again["version"], entry["version"]);
+}
