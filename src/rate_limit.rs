@@ -151,17 +151,7 @@ fn client_ip(req: &ServiceRequest) -> String {
 
 /// The subject of a valid bearer token, or the client address.
 fn writer_key(req: &ServiceRequest, state: &AppState) -> String {
-    let subject = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .and_then(|t| state.tokens.verify(t.trim()).ok())
-        .map(|c| c.sub);
-    match subject {
+    match crate::auth::caller::verified_subject(req.headers(), &state.tokens) {
         Some(sub) => format!("sub:{sub}"),
         None => format!("ip:{}", client_ip(req)),
     }

@@ -64,18 +64,27 @@ impl Caller {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header (the scheme in any case), if there is one.
+pub fn bearer_token(headers: &header::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The subject of the request's bearer token when the token is valid; for middleware that keys state by caller
+/// (rate limits, idempotency keys) and lets the handler answer 401 otherwise.
+pub fn verified_subject(
+    headers: &header::HeaderMap,
+    tokens: &crate::auth::tokens::TokenService,
+) -> Option<String> {
+    tokens.verify(bearer_token(headers)?).ok().map(|c| c.sub)
+}
+
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    let missing = || ApiError::Unauthorized("send Authorization: Bearer <access token>".into());
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(missing)?;
-    let value = value.to_str().map_err(|_| missing())?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
-    }
-    Ok(token.trim().to_owned())
+    bearer_token(req.headers())
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::Unauthorized("send Authorization: Bearer <access token>".into()))
 }
 
 impl FromRequest for Caller {

@@ -36,11 +36,7 @@ fn applies(req: &ServiceRequest) -> bool {
 /// The caller a key belongs to: the subject of a valid bearer token. Without one the request goes on and its
 /// handler answers 401 as usual.
 fn caller_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))?;
-    state.tokens.verify(token.trim()).ok().map(|c| c.sub)
+    crate::auth::caller::verified_subject(req.headers(), &state.tokens)
 }
 
 fn problem(e: ApiError) -> HttpResponse {

@@ -137,7 +137,7 @@ pub async fn create_webhook(
         StatusCode::CREATED,
         created.webhook.version,
         COLLECTION,
-        &created.webhook.id.clone(),
+        &created.webhook.id,
         &created,
     ))
 }

@@ -16,7 +16,7 @@ use chrono::{TimeDelta, Utc};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::model::{
-    AttemptRow, DeliveryRow, DeliveryStatus, EndpointRow, TargetPolicy, address_allowed,
+    AttemptRow, DeliveryRow, DeliveryStatus, EndpointRow, TargetPolicy, address_allowed, host_ip,
     next_retry, payload, sign,
 };
 use super::store;
@@ -290,12 +290,7 @@ async fn send(
     let url = reqwest::Url::parse(&endpoint.url).map_err(|e| format!("invalid URL: {e}"))?;
     // IP literals never reach the resolver, so they are judged here (the policy may have changed since
     // registration).
-    let literal = match url.host() {
-        Some(url::Host::Ipv4(a)) => Some(std::net::IpAddr::V4(a)),
-        Some(url::Host::Ipv6(a)) => Some(std::net::IpAddr::V6(a)),
-        _ => None,
-    };
-    if literal.is_some_and(|ip| !address_allowed(ip, targets)) {
+    if host_ip(&url).is_some_and(|ip| !address_allowed(ip, targets)) {
         return Err("refused: the URL names a private address".into());
     }
     let signature = sign(

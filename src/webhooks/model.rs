@@ -307,24 +307,19 @@ pub fn check_url(raw: &str, targets: TargetPolicy) -> Result<String, FieldError>
     let host = url
         .host()
         .ok_or_else(|| url_error("invalid_url", "the URL has no host"))?;
-    let literal = match host {
-        url::Host::Ipv4(a) => Some(IpAddr::V4(a)),
-        url::Host::Ipv6(a) => Some(IpAddr::V6(a)),
-        url::Host::Domain(d) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            if targets == TargetPolicy::PublicOnly
-                && (d == "localhost"
-                    || d.ends_with(".localhost")
-                    || d.ends_with(".local")
-                    || d.ends_with(".internal")
-                    || !d.contains('.'))
-            {
-                return Err(url_error("private_target", "the host is not a public name"));
-            }
-            None
+    if let url::Host::Domain(d) = host {
+        let d = d.trim_end_matches('.').to_ascii_lowercase();
+        if targets == TargetPolicy::PublicOnly
+            && (d == "localhost"
+                || d.ends_with(".localhost")
+                || d.ends_with(".local")
+                || d.ends_with(".internal")
+                || !d.contains('.'))
+        {
+            return Err(url_error("private_target", "the host is not a public name"));
         }
-    };
-    if let Some(ip) = literal
+    }
+    if let Some(ip) = host_ip(&url)
         && !address_allowed(ip, targets)
     {
         return Err(url_error(
@@ -333,6 +328,16 @@ pub fn check_url(raw: &str, targets: TargetPolicy) -> Result<String, FieldError>
         ));
     }
     Ok(url.to_string())
+}
+
+/// The address a URL names literally (`https://10.0.0.1/`), if it names one rather than a host name. Such URLs
+/// never reach a resolver, so they are judged by this address.
+pub fn host_ip(url: &url::Url) -> Option<IpAddr> {
+    match url.host()? {
+        url::Host::Ipv4(a) => Some(IpAddr::V4(a)),
+        url::Host::Ipv6(a) => Some(IpAddr::V6(a)),
+        url::Host::Domain(_) => None,
+    }
 }
 
 /// Whether a delivery may connect to this address: any under [`TargetPolicy::AllowPrivate`], only globally

@@ -18,20 +18,7 @@ async fn no_answered_read_loses_its_audit_record_when_the_service_is_killed() {
     let mut child = crate::helpers::start_binary(&url, port, &[], Stdio::null()).await;
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("username", "mopr-staff"),
-            ("password", "reintegra-demo"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
+    let token = crate::helpers::binary_token(&http, &base, "mopr-staff").await;
     let person: serde_json::Value = http
         .post(format!("{base}/api/v1/persons"))
         .bearer_auth(&token)

@@ -599,3 +599,24 @@ pub async fn start_binary(
     }
     child
 }
+
+/// Signs a demo user in at a service started with [`start_binary`] and returns the access token.
+pub async fn binary_token(http: &reqwest::Client, base: &str, username: &str) -> String {
+    let body: Value = http
+        .post(format!("{base}/api/v1/auth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", username),
+            ("password", DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("token request sent")
+        .json()
+        .await
+        .expect("a token response");
+    body["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}

@@ -415,26 +415,7 @@ async fn a_pending_delivery_survives_a_killed_process_and_is_delivered_after_res
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let mut child = start_binary(&url, port).await;
-    let login = |user: &'static str| {
-        let (http, base) = (http.clone(), base.clone());
-        async move {
-            let t: Value = http
-                .post(format!("{base}/api/v1/auth/token"))
-                .form(&[
-                    ("grant_type", "password"),
-                    ("username", user),
-                    ("password", "reintegra-demo"),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            t["access_token"].as_str().unwrap().to_owned()
-        }
-    };
-    let admin = login("mopr-admin").await;
+    let admin = crate::helpers::binary_token(&http, &base, "mopr-admin").await;
     // Nothing listens on the endpoint's port yet: the first attempt fails and a retry is scheduled 5 s later.
     let resp = http
         .post(format!("{base}/api/v1/webhooks"))
@@ -454,7 +435,7 @@ async fn a_pending_delivery_survives_a_killed_process_and_is_delivered_after_res
         .unwrap();
     assert_eq!(resp.status(), 201);
     let hook: Value = resp.json().await.unwrap();
-    let ngo = login("ngo-staff").await;
+    let ngo = crate::helpers::binary_token(&http, &base, "ngo-staff").await;
     let person: Value = http
         .post(format!("{base}/api/v1/persons"))
         .bearer_auth(&ngo)
@@ -466,7 +447,7 @@ async fn a_pending_delivery_survives_a_killed_process_and_is_delivered_after_res
         .await
         .unwrap();
     let cis = {
-        let t = login("platform-admin").await;
+        let t = crate::helpers::binary_token(&http, &base, "platform-admin").await;
         let list: Value = http
             .get(format!("{base}/api/v1/institutions?kind=CIS"))
             .bearer_auth(&t)

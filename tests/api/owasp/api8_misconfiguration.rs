@@ -43,20 +43,7 @@ async fn api8_no_pesel_or_name_reaches_a_log_line_at_any_level() {
         crate::helpers::start_binary(&url, port, &[("RUST_LOG", "trace")], Stdio::from(log)).await;
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{base}/api/v1/auth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("username", "mopr-staff"),
-            ("password", "reintegra-demo"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
+    let token = crate::helpers::binary_token(&http, &base, "mopr-staff").await;
     let pesel = crate::helpers::make_pesel(1961, 7, 23, 417, true);
     let (first, last) = ("Bogumiła", "Przybyszewska");
     let created = http
