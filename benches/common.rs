@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use reintegra::db::{self, DbConnection};
+use reintegra::db;
 use reintegra::persons::model::{PersonRow, ValidPerson};
 use reintegra::persons::pesel::Sex;
 
@@ -66,7 +66,7 @@ pub fn pesel_for(date: NaiveDate, serial: u32) -> String {
 }
 
 pub fn seed(
-    conn: &mut DbConnection,
+    conn: &mut db::Conn,
     n: usize,
     institution: &str,
 ) -> Vec<(String, String, NaiveDate)> {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::auth::{InstitutionKind, Role, password};
 use crate::care_homes::model::{CareHomeRow, CostRow};
 use crate::db::schema::{institutions, users};
-use crate::db::{self, DbConnection};
+use crate::db;
 use crate::error::ApiError;
 use crate::institutions::model::InstitutionRow;
 use crate::users::model::UserRow;
@@ -63,11 +63,11 @@ pub const USERS: [(&str, &str, Role); 9] = [
 ];
 
 /// Seeds the demo data unless it is already there; returns whether it seeded.
-pub fn seed(conn: &mut DbConnection) -> Result<bool, ApiError> {
+pub fn seed(conn: &mut db::Conn) -> Result<bool, ApiError> {
     let already = users::table
         .filter(users::username.eq("mopr-admin"))
         .count()
-        .get_result::<i64>(conn)?;
+        .get_result::<i64>(&mut **conn)?;
     if already > 0 {
         return Ok(false);
     }
@@ -167,7 +167,7 @@ pub fn banner() -> String {
 
 /// Creates a platform admin (the `create-admin` command): the only way the first one comes to exist.
 pub fn create_platform_admin(
-    conn: &mut DbConnection,
+    conn: &mut db::Conn,
     username: &str,
     pass: &str,
 ) -> Result<String, ApiError> {

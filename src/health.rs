@@ -46,7 +46,7 @@ pub async fn live() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db::run(&state.pool, db::ping).await.map_err(|e| {
+    db::run(&state.pool, |conn| db::ping(conn)).await.map_err(|e| {
         log::warn!("readiness check failed: {e}");
         ApiError::ServiceUnavailable("the database does not answer".into())
     })?;

@@ -18,7 +18,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<AdmissionListRow
     Ok(admission_lists::table
         .find(id)
         .select(AdmissionListRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -125,8 +125,8 @@ impl Trail {
     }
 }
 
-/// Runs a read as one unit of work on the blocking pool, then waits until its audit records are committed (with
-/// the other reads of the moment) before handing back the result.
+/// Runs a read as one unit of work ([`db::read_as`]), then waits until its audit records are committed (with the
+/// other reads of the moment) before handing back the result.
 pub async fn run_read<F, T>(
     state: &crate::AppState,
     principal: crate::auth::caller::Principal,
@@ -136,7 +136,7 @@ where
     F: FnOnce(&mut db::DbConnection, &mut Trail) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let (value, trail) = db::run_as(&state.pool, principal, move |conn| {
+    let (value, trail) = db::read_as(&state.pool, principal, move |conn| {
         let mut trail = Trail::default();
         let value = f(conn, &mut trail)?;
         Ok((value, trail))

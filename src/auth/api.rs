@@ -302,7 +302,7 @@ pub struct Me {
 )]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    crate::db::run_as(&state.pool, caller.principal(), |_| Ok(())).await?;
+    crate::db::read_as(&state.pool, caller.principal(), |_| Ok(())).await?;
     Ok(HttpResponse::Ok().json(Me {
         id: caller.id,
         principal_type: caller.principal,

@@ -63,7 +63,7 @@ pub fn find_user_login(
             users::failed_logins,
             users::last_failed_login_at,
         ))
-        .first::<LoginRow>(conn)
+        .get_result::<LoginRow>(conn)
         .optional()?;
     Ok(row.map(from_row))
 }
@@ -85,7 +85,7 @@ pub fn find_client_login(
             api_clients::failed_logins,
             api_clients::last_failed_login_at,
         ))
-        .first::<LoginRow>(conn)
+        .get_result::<LoginRow>(conn)
         .optional()?;
     Ok(row.map(from_row))
 }
@@ -181,12 +181,12 @@ pub fn principal_is_active(
         PrincipalType::User => users::table
             .find(id)
             .select(users::active)
-            .first::<bool>(conn)
+            .get_result::<bool>(conn)
             .optional()?,
         PrincipalType::Client => api_clients::table
             .find(id)
             .select(api_clients::active)
-            .first::<bool>(conn)
+            .get_result::<bool>(conn)
             .optional()?,
     };
     Ok(active.unwrap_or(false))

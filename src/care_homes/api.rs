@@ -67,7 +67,7 @@ pub async fn list_care_homes(
     let page = page.resolve()?;
     let today = state.clock.today();
     let q = query.into_inner();
-    let result = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let result = db::read_as(&state.pool, caller.principal(), move |conn| {
         let mut rows = store::list(conn, q.placing_institution_id.as_deref(), &page)?;
         let next_cursor = take_page(&mut rows, page.limit, |r| r.id.clone());
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -112,7 +112,7 @@ pub async fn get_care_home(
     policy::may_read_institutions(&caller)?;
     let id = id.into_inner();
     let today = state.clock.today();
-    let view = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let view = db::read_as(&state.pool, caller.principal(), move |conn| {
         load_view(conn, &id, today)
     })
     .await?;

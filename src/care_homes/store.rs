@@ -21,7 +21,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<CareHomeRow>, Api
     Ok(care_homes::table
         .find(id)
         .select(CareHomeRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -33,7 +33,7 @@ pub fn name_taken(conn: &mut DbConnection, name: &str) -> Result<Option<String>,
     Ok(care_homes::table
         .filter(care_homes::name.eq(name))
         .select(care_homes::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -145,7 +145,7 @@ pub fn get_resident(
         .filter(care_home_residents::care_home_id.eq(home_id))
         .filter(care_home_residents::id.eq(id))
         .select(ResidentRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -2,9 +2,17 @@
 //! helpers every store uses to run a unit of work off the async threads.
 //!
 //! The backend is chosen from `DATABASE_URL`: `postgres://…` selects PostgreSQL, anything else is a SQLite file path.
+//!
+//! Lookups of one row by a unique key use `get_result`, not `first`. `first` adds a bound `LIMIT ?`; SQLite (the
+//! bundled 3.50) plans with the value bound to a `LIMIT` parameter and so marks the statement to be prepared again
+//! whenever that parameter is bound: diesel's cached statement was parsed and planned anew at every execution, which
+//! made a primary-key lookup 2.6 times as expensive. Without the `LIMIT` the cached statement is reused, and a unique
+//! key yields one row either way.
 
 pub mod schema;
+pub mod writer;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
@@ -23,10 +31,63 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 /// The backend type of [`DbConnection`], for boxed queries.
 pub type Backend = <DbConnection as Connection>::Backend;
-pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+/// The connection pool of one database, and how that database's writes commit ([`write_tx`]).
+#[derive(Clone)]
+pub struct DbPool {
+    pool: Pool<ConnectionManager<DbConnection>>,
+    /// `Some` for SQLite, whose writes share one writer connection ([`writer`]).
+    writer: Option<Arc<writer::SqliteWriter>>,
+    /// `Some` for SQLite: read-only connections for reads run on the calling thread ([`read_as`]).
+    reads: Option<Pool<ConnectionManager<DbConnection>>>,
+}
+
+impl std::fmt::Debug for DbPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbPool")
+            .field("state", &self.pool.state())
+            .field("group_committed_writes", &self.writer.is_some())
+            .field("inline_reads", &self.reads.as_ref().map(Pool::state))
+            .finish()
+    }
+}
+
+impl DbPool {
+    /// A pooled connection; waits up to the pool's timeout for one to be free.
+    pub fn get(&self) -> Result<Conn, diesel::r2d2::PoolError> {
+        Ok(Conn {
+            conn: self.pool.get()?,
+            writer: self.writer.clone(),
+        })
+    }
+
+    /// The pool's size and idle connections, for the metrics.
+    pub fn state(&self) -> diesel::r2d2::State {
+        self.pool.state()
+    }
+}
+
+/// A pooled connection that also knows how its database commits writes; it dereferences to the
+/// [`DbConnection`] every store function takes.
+pub struct Conn {
+    conn: PooledConnection<ConnectionManager<DbConnection>>,
+    writer: Option<Arc<writer::SqliteWriter>>,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -162,34 +223,96 @@ pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
         backend,
         cause: e.to_string().trim().replace('\n', " "),
     })?;
-    let manager = ConnectionManager::<DbConnection>::new(url);
+    let writer = if backend == "SQLite" {
+        let url = url.clone();
+        let open = move || {
+            let mut conn = DbConnection::establish(&url).map_err(|e| e.to_string())?;
+            SqlitePragmas
+                .on_acquire(&mut conn)
+                .map_err(|e| e.to_string())?;
+            // Every write runs in a savepoint, whose journal goes to a temporary file unless kept in memory:
+            // that was a pwrite per changed page. A write's changes are small, and the group is bounded.
+            conn.batch_execute("PRAGMA temp_store = MEMORY;")
+                .map_err(|e| e.to_string())?;
+            Ok(conn)
+        };
+        Some(Arc::new(
+            writer::SqliteWriter::new(open).map_err(DbStartError::Pool)?,
+        ))
+    } else {
+        None
+    };
+    let manager = ConnectionManager::<DbConnection>::new(url.clone());
     let mut builder = Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(5))
         .test_on_check_out(false);
     if backend == "SQLite" {
-        builder = builder.connection_customizer(Box::new(SqlitePragmas));
+        builder = builder.connection_customizer(Box::new(ReadOnly));
     }
-    builder
+    let pool = builder
         .build(manager)
-        .map_err(|e| DbStartError::Pool(e.to_string()))
+        .map_err(|e| DbStartError::Pool(e.to_string()))?;
+    let reads = match backend {
+        "SQLite" => Some(
+            Pool::builder()
+                .max_size(inline_readers())
+                .connection_timeout(Duration::from_secs(5))
+                .test_on_check_out(false)
+                .connection_customizer(Box::new(ReadOnly))
+                .build(ConnectionManager::<DbConnection>::new(url))
+                .map_err(|e| DbStartError::Pool(e.to_string()))?,
+        ),
+        _ => None,
+    };
+    Ok(DbPool {
+        pool,
+        writer,
+        reads,
+    })
+}
+
+/// One read connection per core: the HTTP workers (one per core by default) are the threads that read inline, and
+/// each holds a connection only for the length of one synchronous read.
+fn inline_readers() -> u32 {
+    std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
+}
+
+/// The pragmas of every SQLite connection, and `query_only` for those of the pools: every write goes through the
+/// writer connection ([`writer`]). A write on any other connection would wait in SQLite's busy handler behind the
+/// transaction the writer holds open under load (or, inline on an HTTP worker, block it), so it fails at once
+/// instead, a 500 the tests catch.
+#[derive(Debug)]
+struct ReadOnly;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ReadOnly {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        SqlitePragmas.on_acquire(conn)?;
+        conn.batch_execute("PRAGMA query_only = ON;")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
 }
 
 /// Applies pending migrations of the connection's backend; returns how many ran.
 pub fn migrate(pool: &DbPool) -> Result<usize, DbStartError> {
-    let mut conn = pool.get().map_err(|e| DbStartError::Pool(e.to_string()))?;
-    let applied = per_backend!(&mut *conn,
-        pg c => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
-        sqlite c => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()))
-    .map_err(|e| DbStartError::Migrate(e.to_string()))?;
-    Ok(applied)
+    let run = |conn: &mut DbConnection| {
+        per_backend!(conn,
+            pg c => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            sqlite c => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()))
+        .map_err(|e| DbStartError::Migrate(e.to_string()))
+    };
+    match &pool.writer {
+        // The pool's SQLite connections are read-only; the schema is changed through the writer's.
+        Some(writer) => writer.exclusive(run),
+        None => run(&mut *pool.get().map_err(|e| DbStartError::Pool(e.to_string()))?),
+    }
 }
 
 /// Runs one unit of work on a pooled connection on the blocking thread pool. Pool checkout happens inside, so a
 /// slow database never blocks an async worker.
 pub async fn run<F, T>(pool: &DbPool, f: F) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut Conn) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
     let pool = pool.clone();
@@ -200,13 +323,6 @@ where
     .await?
 }
 
-/// SQLite has one writer at a time. Writers of this process queue here, in order, instead of in SQLite's busy
-/// handler, which sleeps in growing steps (up to 100 ms) and lets a late arrival overtake: that made the tail of
-/// every write (and of every read, while reads committed their own audit rows) hundreds of milliseconds long.
-/// `busy_timeout` stays as the safety net for other processes (a `migrate` run, a backup). One lock per process
-/// is enough because a node serves one database.
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// Runs one unit of work for an authenticated caller: first, on the same connection, that its account is still
 /// active (a deactivated account's tokens stop working at once: 401), then `f`.
 pub async fn run_as<F, T>(
@@ -215,7 +331,7 @@ pub async fn run_as<F, T>(
     f: F,
 ) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut Conn) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
     run(pool, move |conn| {
@@ -227,31 +343,44 @@ where
     .await
 }
 
-/// Runs `f` in one write transaction: all its rows commit together or none do. On SQLite the writer first queues
-/// in-process ([`SQLITE_WRITER`]), then takes the write lock at `BEGIN` (IMMEDIATE), so it never fails upgrading a
-/// read lock. Never nest it.
+/// Runs a read-only unit of work for an authenticated caller: first that its account is still active (401 if not),
+/// then `f`, both on one connection. On SQLite it runs right here, on the calling HTTP worker, on a read-only
+/// connection: a SQLite read is CPU work on a local file and never waits for a writer (WAL), so handing it to the
+/// blocking pool only added two thread switches per request, on a machine whose cores the work needs anyway. On
+/// PostgreSQL, whose queries wait on the network, it goes to the blocking pool like every unit of work. `f` gets a
+/// plain [`DbConnection`], so it cannot call [`write_tx`].
+pub async fn read_as<F, T>(
+    pool: &DbPool,
+    principal: crate::auth::caller::Principal,
+    f: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let Some(reads) = &pool.reads else {
+        return run_as(pool, principal, move |conn| f(conn)).await;
+    };
+    let mut conn = reads.get()?;
+    if !crate::auth::store::principal_is_active(&mut conn, principal.kind, &principal.id)? {
+        return Err(ApiError::Unauthorized("this account is deactivated".into()));
+    }
+    f(&mut conn)
+}
+
+/// Runs `f` in one write transaction: all its rows commit together or none do, and it returns once they are
+/// durable. On SQLite `f` runs on the database's writer connection, inside a savepoint of the transaction being
+/// group-committed there ([`writer`]), so it sees the writes committed before it and those of the same group;
+/// `conn` itself is not used. On PostgreSQL `f` runs in a transaction of its own on `conn`. Never nest it.
 pub fn write_tx<T>(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    let _writer = match conn {
-        // A panic while holding the lock poisons it; the database itself is still consistent (the transaction
-        // rolled back), so the next writer may go on.
-        DbConnection::Sqlite(_) => Some(
-            SQLITE_WRITER
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        ),
-        DbConnection::Postgresql(_) => None,
-    };
-    match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-        }
-        DbConnection::Postgresql(c) => {
-            AnsiTransactionManager::begin_transaction(c)?;
-        }
+    if let Some(writer) = conn.writer.clone() {
+        return writer.write(f);
     }
+    let conn: &mut DbConnection = conn;
+    per_backend!(conn, c => AnsiTransactionManager::begin_transaction(c))?;
     let result = f(conn);
     let finish = match (&result, &mut *conn) {
         (Ok(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),

@@ -63,7 +63,7 @@ pub async fn list_deadlines(
     let q = query.into_inner();
     let status = q.status.map(|s| StatusFilter::of(s, today));
     let limit = page.limit;
-    let mut rows = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let mut rows = db::read_as(&state.pool, caller.principal(), move |conn| {
         store::page(conn, &inst, q.kind, status, after.as_ref(), limit)
     })
     .await?;

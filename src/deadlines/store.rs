@@ -37,7 +37,7 @@ pub fn sync_application(conn: &mut DbConnection, app: &ApplicationRow) -> Result
     let opinion = opinions::table
         .filter(opinions::application_id.eq(&app.id))
         .select(OpinionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     replace(
         conn,
@@ -125,10 +125,10 @@ pub fn page(
 
 /// Writes the obligations of every record once, when the projection is empty but records exist (the first start
 /// after the migration that created it). Returns how many records were projected.
-pub fn rebuild_if_empty(conn: &mut DbConnection) -> Result<usize, ApiError> {
+pub fn rebuild_if_empty(conn: &mut crate::db::Conn) -> Result<usize, ApiError> {
     let any: Option<String> = obligations::table
         .select(obligations::source_id)
-        .first(conn)
+        .first(&mut **conn)
         .optional()?;
     if any.is_some() {
         return Ok(0);

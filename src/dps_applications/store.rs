@@ -25,7 +25,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<DpsRow>, ApiError
     Ok(dps_applications::table
         .find(id)
         .select(DpsRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -153,7 +153,7 @@ pub fn position_of_seq(
     Ok(events::table
         .filter(events::seq.eq(seq))
         .select((events::txid, events::seq))
-        .first::<(i64, i64)>(conn)
+        .get_result::<(i64, i64)>(conn)
         .optional()?
         .map(|(txid, seq)| FeedPosition { txid, seq }))
 }

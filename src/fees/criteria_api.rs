@@ -86,7 +86,7 @@ pub async fn list_income_criteria(
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_read_institutions(&caller)?;
-    let rows = db::run_as(&state.pool, caller.principal(), store::criteria).await?;
+    let rows = db::read_as(&state.pool, caller.principal(), store::criteria).await?;
     Ok(HttpResponse::Ok().json(IncomeCriteria {
         items: rows.into_iter().map(Into::into).collect(),
     }))

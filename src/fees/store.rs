@@ -65,7 +65,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<FeeDecisionRow>, 
     Ok(fee_decisions::table
         .find(id)
         .select(FeeDecisionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

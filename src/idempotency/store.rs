@@ -24,7 +24,7 @@ fn find(conn: &mut DbConnection, caller: &str, key: &str) -> Result<Option<Recor
     Ok(idempotency_keys::table
         .find((caller, key))
         .select(Record::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -47,7 +47,7 @@ fn answer(r: Record, print: &str) -> Result<Claimed, ApiError> {
 /// Claims the key for this request, or says how an earlier attempt answers it. Two attempts racing for a new key
 /// both try to insert; the primary key lets one through and the other finds the first in progress.
 pub fn claim(
-    conn: &mut DbConnection,
+    conn: &mut db::Conn,
     caller: &str,
     key: &str,
     print: &str,
@@ -90,7 +90,7 @@ pub fn claim(
 
 /// Stores the first attempt's answer.
 pub fn complete(
-    conn: &mut DbConnection,
+    conn: &mut db::Conn,
     caller: &str,
     key: &str,
     status: u16,
@@ -112,7 +112,7 @@ pub fn complete(
 }
 
 /// Forgets a key whose attempt failed on our side (5xx), so that the client's retry runs again.
-pub fn release(conn: &mut DbConnection, caller: &str, key: &str) -> Result<(), ApiError> {
+pub fn release(conn: &mut db::Conn, caller: &str, key: &str) -> Result<(), ApiError> {
     db::write_tx(conn, |conn| {
         diesel::delete(idempotency_keys::table.find((caller, key))).execute(conn)?;
         Ok(())
@@ -120,7 +120,7 @@ pub fn release(conn: &mut DbConnection, caller: &str, key: &str) -> Result<(), A
 }
 
 /// Drops every record older than the time-to-live.
-pub fn expire(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, ApiError> {
+pub fn expire(conn: &mut db::Conn, now: NaiveDateTime) -> Result<usize, ApiError> {
     let before = now - TimeDelta::hours(TTL_HOURS);
     db::write_tx(conn, |conn| {
         Ok(

@@ -44,7 +44,7 @@ pub async fn list_institutions(
     policy::may_read_institutions(&caller)?;
     let page = page.resolve()?;
     let (kind, limit) = (query.kind, page.limit);
-    let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let rows = db::read_as(&state.pool, caller.principal(), move |conn| {
         store::list(conn, kind, &page)
     })
     .await?;
@@ -73,7 +73,7 @@ pub async fn get_institution(
 ) -> Result<HttpResponse, ApiError> {
     policy::may_read_institutions(&caller)?;
     let id = id.into_inner();
-    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let row = db::read_as(&state.pool, caller.principal(), move |conn| {
         store::get(conn, &id)
     })
     .await?;

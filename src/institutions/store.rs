@@ -11,7 +11,7 @@ pub fn insert(conn: &mut DbConnection, row: &InstitutionRow) -> Result<(), ApiEr
     let exists = institutions::table
         .filter(institutions::name.eq(&row.name))
         .select(institutions::id)
-        .first::<String>(conn)
+        .get_result::<String>(conn)
         .optional()?;
     if let Some(id) = exists {
         return Err(ApiError::Conflict {
@@ -30,7 +30,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<InstitutionRow>, 
     Ok(institutions::table
         .find(id)
         .select(InstitutionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -19,7 +19,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<IpzsRow>, ApiErro
     Ok(ipzs::table
         .find(id)
         .select(IpzsRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -30,7 +30,7 @@ pub fn find_by_referral(
     Ok(ipzs::table
         .filter(ipzs::referral_id.eq(referral_id))
         .select(ipzs::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -107,6 +107,6 @@ pub fn running_of_person(
         .filter(ipzs::person_id.eq(person_id))
         .filter(ipzs::status.eq_any([IpzsStatus::Trial, IpzsStatus::Active]))
         .select(IpzsRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }

@@ -18,7 +18,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OpinionRow>, Api
     Ok(opinions::table
         .find(id)
         .select(OpinionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -30,5 +30,5 @@ pub fn id_of_application(
     Ok(opinions::table
         .filter(opinions::application_id.eq(application_id))
         .select(opinions::id)
-        .first(conn)?)
+        .get_result(conn)?)
 }

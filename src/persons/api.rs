@@ -225,7 +225,7 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let row = db::read_as(&state.pool, caller.principal(), move |conn| {
         store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))
     })
     .await?;

@@ -18,7 +18,7 @@ pub fn find_id_by_pesel(conn: &mut DbConnection, pesel: &str) -> Result<Option<S
     Ok(persons::table
         .filter(persons::pesel.eq(pesel))
         .select(persons::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -74,7 +74,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PersonRow>, ApiEr
     Ok(persons::table
         .find(id)
         .select(PersonRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -19,7 +19,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<QualificationRow
     Ok(qualifications::table
         .find(id)
         .select(QualificationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -31,7 +31,7 @@ pub fn find_by_ipzs(
     Ok(qualifications::table
         .filter(qualifications::ipzs_id.eq(ipzs_id))
         .select(QualificationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

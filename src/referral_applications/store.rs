@@ -23,7 +23,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>, 
     Ok(referral_applications::table
         .find(id)
         .select(ApplicationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -136,7 +136,7 @@ pub fn open_for(
             ApplicationStatus::OpinionIssued,
         ]))
         .select(ApplicationRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

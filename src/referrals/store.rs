@@ -20,7 +20,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ReferralRow>, Ap
     Ok(referrals::table
         .find(id)
         .select(ReferralRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

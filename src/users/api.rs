@@ -191,11 +191,11 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let row = audit::group::run_read(&state, caller.principal(), move |conn, trail| {
         let row = store::get_user(conn, &id)?
             .filter(|r| covers(&scope, r.institution_id.as_deref()))
             .ok_or_else(|| ApiError::not_found("user"))?;
-        audit::record(conn, &caller, Entry::new(Action::Read, "user", &row.id))?;
+        trail.read(&caller, Entry::new(Action::Read, "user", &row.id));
         Ok(row)
     })
     .await?;

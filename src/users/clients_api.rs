@@ -52,7 +52,7 @@ pub async fn list_api_clients(
     let page = page.resolve()?;
     let institution = scope.list_filter(query.into_inner().institution_id)?;
     let limit = page.limit;
-    let rows = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let rows = db::read_as(&state.pool, caller.principal(), move |conn| {
         store::list_clients(conn, institution.as_deref(), &page)
     })
     .await?;
@@ -159,7 +159,7 @@ pub async fn get_api_client(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let row = db::read_as(&state.pool, caller.principal(), move |conn| {
         store::get_client(conn, &id)
     })
     .await?;

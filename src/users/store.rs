@@ -31,7 +31,7 @@ pub fn get_user(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, Ap
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -121,7 +121,7 @@ pub fn get_client(conn: &mut DbConnection, id: &str) -> Result<Option<ApiClientR
     Ok(api_clients::table
         .find(id)
         .select(ApiClientRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -21,7 +21,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<EntryRow>, ApiErr
     Ok(waiting_list_entries::table
         .find(id)
         .select(EntryRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -36,7 +36,7 @@ pub fn waiting_for(
         .filter(waiting_list_entries::dps_application_id.eq(case_id))
         .filter(waiting_list_entries::status.eq(EntryStatus::Waiting))
         .select(waiting_list_entries::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -164,7 +164,7 @@ pub async fn list_webhooks(
 ) -> Result<HttpResponse, ApiError> {
     let institution = policy::may_manage_webhooks(&caller)?;
     let page = page.resolve()?;
-    let result = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let result = db::read_as(&state.pool, caller.principal(), move |conn| {
         let mut rows = store::list_endpoints(conn, &institution, &page)?;
         let next_cursor = take_page(&mut rows, page.limit, |r| r.id.clone());
         Ok(Page {
@@ -198,7 +198,7 @@ pub async fn get_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let institution = policy::may_manage_webhooks(&caller)?;
     let id = id.into_inner();
-    let row = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let row = db::read_as(&state.pool, caller.principal(), move |conn| {
         own_endpoint(conn, &institution, &id)
     })
     .await?;
@@ -310,7 +310,7 @@ pub async fn list_webhook_deliveries(
     let page = page.resolve()?;
     let id = id.into_inner();
     let status = query.into_inner().status;
-    let result = db::run_as(&state.pool, caller.principal(), move |conn| {
+    let result = db::read_as(&state.pool, caller.principal(), move |conn| {
         own_endpoint(conn, &institution, &id)?;
         let mut rows = store::list_deliveries(conn, &id, status, &page)?;
         let next_cursor = take_page(&mut rows, page.limit, |r| r.id.clone());

@@ -20,7 +20,7 @@ use super::model::{
     next_retry, payload, sign,
 };
 use super::store;
-use crate::db::{self, DbConnection, DbPool};
+use crate::db::{self, DbPool};
 use crate::error::ApiError;
 use crate::events::store::{FeedPosition, settled_after};
 use crate::pagination::encode_cursor;
@@ -134,7 +134,7 @@ async fn round(
         let lease_until = now + TimeDelta::from_std(lease).unwrap_or(TimeDelta::minutes(1));
         let mut claimed = Vec::new();
         for (delivery, endpoint) in store::due(&mut conn, now, SEND_BATCH)? {
-            if store::claim(&mut conn, &delivery, lease_until)? {
+            if db::write_tx(&mut conn, |conn| store::claim(conn, &delivery, lease_until))? {
                 claimed.push((delivery, endpoint));
             }
         }
@@ -191,7 +191,7 @@ async fn round(
 }
 
 /// Moves every active endpoint's new events into deliveries.
-fn fan_out(conn: &mut DbConnection) -> Result<(), ApiError> {
+fn fan_out(conn: &mut db::Conn) -> Result<(), ApiError> {
     for endpoint in store::active_endpoints(conn)? {
         let from = FeedPosition {
             txid: endpoint.cursor_txid,

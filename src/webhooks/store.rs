@@ -22,7 +22,7 @@ pub fn get_endpoint(conn: &mut DbConnection, id: &str) -> Result<Option<Endpoint
     Ok(webhook_endpoints::table
         .find(id)
         .select(EndpointRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -221,7 +221,7 @@ pub fn get_delivery(
         .filter(webhook_deliveries::id.eq(id))
         .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
         .select(DeliveryRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -79,9 +79,10 @@ async fn obligations_of_records_written_before_the_projection_are_rebuilt_once()
 
     let pool = reintegra::db::connect(&app.database_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    diesel::sql_query("DELETE FROM obligations")
-        .execute(&mut *conn)
-        .unwrap();
+    reintegra::db::write_tx(&mut conn, |c| {
+        Ok(diesel::sql_query("DELETE FROM obligations").execute(c)?)
+    })
+    .unwrap();
     assert!(all_pages(&app, "mopr-director", "").await.is_empty());
     assert_eq!(
         reintegra::deadlines::store::rebuild_if_empty(&mut conn).unwrap(),
