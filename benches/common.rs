@@ -65,11 +65,7 @@ pub fn pesel_for(date: NaiveDate, serial: u32) -> String {
     format!("{s}{}", (10 - sum % 10) % 10)
 }
 
-pub fn seed(
-    conn: &mut db::Conn,
-    n: usize,
-    institution: &str,
-) -> Vec<(String, String, NaiveDate)> {
+pub fn seed(conn: &mut db::Conn, n: usize, institution: &str) -> Vec<(String, String, NaiveDate)> {
     let now = db::now();
     let base = NaiveDate::from_ymd_opt(1940, 1, 1).unwrap();
     let mut samples = Vec::new();

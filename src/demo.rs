@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use crate::auth::{InstitutionKind, Role, password};
 use crate::care_homes::model::{CareHomeRow, CostRow};
-use crate::db::schema::{institutions, users};
 use crate::db;
+use crate::db::schema::{institutions, users};
 use crate::error::ApiError;
 use crate::institutions::model::InstitutionRow;
 use crate::users::model::UserRow;

@@ -46,10 +46,12 @@ pub async fn live() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    db::run(&state.pool, |conn| db::ping(conn)).await.map_err(|e| {
-        log::warn!("readiness check failed: {e}");
-        ApiError::ServiceUnavailable("the database does not answer".into())
-    })?;
+    db::run(&state.pool, |conn| db::ping(conn))
+        .await
+        .map_err(|e| {
+            log::warn!("readiness check failed: {e}");
+            ApiError::ServiceUnavailable("the database does not answer".into())
+        })?;
     Ok(HttpResponse::Ok().json(HealthStatus {
         status: "ok".into(),
     }))

@@ -25,6 +25,8 @@ pub struct Metrics {
     pool: IntGaugeVec,
     audit_commits: IntGauge,
     audit_records: IntGauge,
+    sqlite_writes: IntGauge,
+    sqlite_write_commits: IntGauge,
     webhook_backlog: IntGauge,
     webhook_succeeded: IntGauge,
     webhook_failed_attempts: IntGauge,
@@ -77,6 +79,16 @@ impl Metrics {
             "Read-audit records committed by the writer; divided by the commits, the batch size.",
         )
         .expect("valid metric");
+        let sqlite_writes = IntGauge::new(
+            "sqlite_writes_total",
+            "Write transactions committed on SQLite (0 on PostgreSQL).",
+        )
+        .expect("valid metric");
+        let sqlite_write_commits = IntGauge::new(
+            "sqlite_write_commits_total",
+            "SQLite commits carrying those writes; writes divided by commits is the group size.",
+        )
+        .expect("valid metric");
         let webhook_backlog = IntGauge::new(
             "webhook_backlog",
             "Webhook deliveries waiting for an attempt (first or retry), as of the worker's last look.",
@@ -98,6 +110,8 @@ impl Metrics {
             Box::new(pool.clone()),
             Box::new(audit_commits.clone()),
             Box::new(audit_records.clone()),
+            Box::new(sqlite_writes.clone()),
+            Box::new(sqlite_write_commits.clone()),
             Box::new(webhook_backlog.clone()),
             Box::new(webhook_succeeded.clone()),
             Box::new(webhook_failed_attempts.clone()),
@@ -111,6 +125,8 @@ impl Metrics {
             pool,
             audit_commits,
             audit_records,
+            sqlite_writes,
+            sqlite_write_commits,
             webhook_backlog,
             webhook_succeeded,
             webhook_failed_attempts,
@@ -139,6 +155,9 @@ impl Metrics {
             .set(state.audit_counters.commits.load(Ordering::Relaxed) as i64);
         self.audit_records
             .set(state.audit_counters.records.load(Ordering::Relaxed) as i64);
+        let (writes, commits) = state.pool.write_stats();
+        self.sqlite_writes.set(writes as i64);
+        self.sqlite_write_commits.set(commits as i64);
         let hooks = &state.webhook_counters;
         self.webhook_backlog
             .set(hooks.backlog.load(Ordering::Relaxed));

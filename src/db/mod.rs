@@ -63,6 +63,11 @@ impl DbPool {
         })
     }
 
+    /// Writes committed and the commits that carried them (SQLite's group commit; zeros on PostgreSQL).
+    pub fn write_stats(&self) -> (u64, u64) {
+        self.writer.as_ref().map_or((0, 0), |w| w.stats())
+    }
+
     /// The pool's size and idle connections, for the metrics.
     pub fn state(&self) -> diesel::r2d2::State {
         self.pool.state()

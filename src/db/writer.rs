@@ -17,7 +17,7 @@
 //! groups their commits itself.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -35,6 +35,9 @@ pub struct SqliteWriter {
     /// Threads that asked for the writer and do not hold it yet: while there are any, the holder leaves the
     /// transaction open for them to join.
     queued: AtomicUsize,
+    /// Writes committed, and the commits that carried them.
+    writes: AtomicU64,
+    commits: AtomicU64,
     /// Opens a new writer connection when the current one is left broken.
     reconnect: Box<dyn Fn() -> Result<DbConnection, String> + Send + Sync>,
 }
@@ -61,14 +64,21 @@ impl SqliteWriter {
     ) -> Result<Self, String> {
         let conn = open()?;
         Ok(SqliteWriter {
-            state: Mutex::new(State {
-                conn,
-                open: None,
-            }),
+            state: Mutex::new(State { conn, open: None }),
             committed: Condvar::new(),
             queued: AtomicUsize::new(0),
+            writes: AtomicU64::new(0),
+            commits: AtomicU64::new(0),
             reconnect: Box::new(open),
         })
+    }
+
+    /// Writes committed, and the commits that carried them.
+    pub fn stats(&self) -> (u64, u64) {
+        (
+            self.writes.load(Ordering::Relaxed),
+            self.commits.load(Ordering::Relaxed),
+        )
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -101,12 +111,17 @@ impl SqliteWriter {
             }
         };
 
-        let result = match crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::begin_transaction(c)) {
+        let result = match crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::begin_transaction(c))
+        {
             Ok(()) => {
                 let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut state.conn)));
                 let settle = match &outcome {
-                    Ok(Ok(_)) => crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::commit_transaction(c)),
-                    _ => crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::rollback_transaction(c)),
+                    Ok(Ok(_)) => {
+                        crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::commit_transaction(c))
+                    }
+                    _ => {
+                        crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::rollback_transaction(c))
+                    }
                 };
                 match settle {
                     Ok(()) => Some(outcome),
@@ -188,10 +203,16 @@ impl SqliteWriter {
                 // diesel gave the connection up; the next write starts on a new one.
                 match (self.reconnect)() {
                     Ok(conn) => state.conn = conn,
-                    Err(e) => log::error!("the SQLite writer connection could not be reopened: {e}"),
+                    Err(e) => {
+                        log::error!("the SQLite writer connection could not be reopened: {e}")
+                    }
                 }
             }
             log::error!("a SQLite write transaction failed: {cause}");
+        } else {
+            self.writes
+                .fetch_add(batch.writes as u64, Ordering::Relaxed);
+            self.commits.fetch_add(1, Ordering::Relaxed);
         }
         let _ = batch.outcome.set(outcome);
         self.committed.notify_all();
@@ -205,5 +226,165 @@ impl SqliteWriter {
         ApiError::ServiceUnavailable(format!(
             "the change could not be committed ({cause}); nothing was changed, retry later"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use diesel::r2d2::CustomizeConnection;
+    use diesel::sql_types::BigInt;
+
+    use super::*;
+
+    type Write = Box<dyn FnOnce(&mut DbConnection) -> Result<(), ApiError> + Send>;
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    fn database() -> (String, SqliteWriter) {
+        let path = std::env::temp_dir()
+            .join(format!("reintegra-writer-{}.db", uuid::Uuid::now_v7()))
+            .display()
+            .to_string();
+        let url = path.clone();
+        let writer = SqliteWriter::new(move || {
+            let mut conn = DbConnection::establish(&url).map_err(|e| e.to_string())?;
+            super::super::SqlitePragmas
+                .on_acquire(&mut conn)
+                .map_err(|e| e.to_string())?;
+            Ok(conn)
+        })
+        .unwrap();
+        writer
+            .exclusive(|c| {
+                c.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            })
+            .unwrap();
+        (path, writer)
+    }
+
+    fn insert(conn: &mut DbConnection, id: i64) -> Result<(), ApiError> {
+        diesel::sql_query(format!("INSERT INTO t (id, v) VALUES ({id}, 'x')")).execute(conn)?;
+        Ok(())
+    }
+
+    /// Rows another connection sees: what is committed.
+    fn committed(path: &str, filter: &str) -> i64 {
+        let mut c = DbConnection::establish(path).unwrap();
+        diesel::sql_query(format!("SELECT count(*) AS n FROM t {filter}"))
+            .get_result::<Count>(&mut c)
+            .unwrap()
+            .n
+    }
+
+    fn remove(path: &str) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+
+    /// Starts a write that holds the writer until `release` is passed, then `others` writes that queue behind it;
+    /// returns once all of them are queued, with the handles of their threads.
+    fn queue_behind_a_slow_write(
+        writer: &Arc<SqliteWriter>,
+        others: Vec<Write>,
+    ) -> Vec<std::thread::JoinHandle<std::thread::Result<Result<(), ApiError>>>> {
+        let inside = Arc::new(Barrier::new(2));
+        let release = Arc::new(Barrier::new(2));
+        let mut handles = Vec::new();
+        {
+            let (writer, inside, release) = (writer.clone(), inside.clone(), release.clone());
+            handles.push(std::thread::spawn(move || {
+                catch_unwind(AssertUnwindSafe(|| {
+                    writer.write(|c| {
+                        inside.wait();
+                        release.wait();
+                        insert(c, 0)
+                    })
+                }))
+            }));
+        }
+        inside.wait();
+        let n = others.len();
+        for f in others {
+            let writer = writer.clone();
+            handles.push(std::thread::spawn(move || {
+                catch_unwind(AssertUnwindSafe(|| writer.write(f)))
+            }));
+        }
+        while writer.queued.load(Ordering::SeqCst) < n {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        release.wait();
+        handles
+    }
+
+    #[test]
+    fn writes_that_queue_for_the_writer_share_one_commit_and_each_is_committed_when_it_returns() {
+        let (path, writer) = database();
+        let writer = Arc::new(writer);
+        let others = (1..=15)
+            .map(|id| Box::new(move |c: &mut DbConnection| insert(c, id)) as Write)
+            .collect();
+        for h in queue_behind_a_slow_write(&writer, others) {
+            h.join().unwrap().unwrap().unwrap();
+        }
+        assert_eq!(committed(&path, ""), 16);
+        assert_eq!(writer.stats(), (16, 1), "16 writes, one commit");
+
+        // Alone, a write commits at once: it is visible elsewhere as soon as it returns.
+        for id in 100..110 {
+            writer.write(|c| insert(c, id)).unwrap();
+            assert_eq!(committed(&path, &format!("WHERE id = {id}")), 1);
+        }
+        assert_eq!(writer.stats(), (26, 11));
+        remove(&path);
+    }
+
+    #[test]
+    fn a_failing_or_panicking_write_is_undone_alone_and_the_writer_goes_on() {
+        let (path, writer) = database();
+        let writer = Arc::new(writer);
+        let others: Vec<Write> = vec![
+            Box::new(|c| insert(c, 1)),
+            Box::new(|c| {
+                insert(c, 2)?;
+                Err(ApiError::Conflict {
+                    code: "test",
+                    detail: "refused after writing".into(),
+                    existing: None,
+                })
+            }),
+            Box::new(|c| {
+                insert(c, 3)?;
+                panic!("a bug after writing")
+            }),
+            // A primary-key violation fails this write only.
+            Box::new(|c| insert(c, 1)),
+            Box::new(|c| insert(c, 4)),
+        ];
+        let outcomes: Vec<_> = queue_behind_a_slow_write(&writer, others)
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect();
+        let succeeded = outcomes.iter().filter(|o| matches!(o, Ok(Ok(())))).count();
+        let refused = outcomes.iter().filter(|o| matches!(o, Ok(Err(_)))).count();
+        let panicked = outcomes.iter().filter(|o| o.is_err()).count();
+        assert_eq!((succeeded, refused, panicked), (3, 2, 1));
+        assert_eq!(committed(&path, ""), 3);
+        assert_eq!(committed(&path, "WHERE id IN (0, 1, 4)"), 3);
+        assert_eq!(writer.stats(), (3, 1));
+
+        writer.write(|c| insert(c, 5)).unwrap();
+        assert_eq!(committed(&path, "WHERE id = 5"), 1);
+        remove(&path);
     }
 }
