@@ -24,7 +24,13 @@ pub fn replace(
 ) -> Result<(), ApiError> {
     diesel::delete(obligations::table.filter(obligations::source_id.eq(source_id)))
         .execute(conn)?;
-    for o in current {
+    insert_new(conn, current)
+}
+
+/// Writes the obligations of a record just inserted: it has no opinion or qualification yet and no obligations to
+/// replace, so the two queries [`sync_application`] would make are left out of the hottest write.
+pub fn insert_new(conn: &mut DbConnection, obligations: &[Obligation]) -> Result<(), ApiError> {
+    for o in obligations {
         diesel::insert_into(obligations::table)
             .values(o)
             .execute(conn)?;

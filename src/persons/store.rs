@@ -37,20 +37,16 @@ pub fn grant_access(
     why: &str,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let exists = person_access::table
-        .find((institution_id, person_id, why))
-        .count()
-        .get_result::<i64>(conn)?;
-    if exists == 0 {
-        diesel::insert_into(person_access::table)
-            .values((
-                person_access::person_id.eq(person_id),
-                person_access::institution_id.eq(institution_id),
-                person_access::reason.eq(why),
-                person_access::granted_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
+    // One statement whether or not the grant exists already (the primary key is institution, person, reason).
+    crate::per_backend!(conn, c => diesel::insert_into(person_access::table)
+        .values((
+            person_access::person_id.eq(person_id),
+            person_access::institution_id.eq(institution_id),
+            person_access::reason.eq(why),
+            person_access::granted_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
     Ok(())
 }
 
@@ -84,9 +80,19 @@ pub fn get_visible(
     scope: &PersonScope,
     id: &str,
 ) -> Result<Option<PersonRow>, ApiError> {
-    match get(conn, id)? {
-        Some(row) if is_visible(conn, scope, id)? => Ok(Some(row)),
-        _ => Ok(None),
+    // One statement, not a lookup and then an access check: this is the hottest read of the API.
+    match scope {
+        PersonScope::All => get(conn, id),
+        PersonScope::Institution(inst) => Ok(persons::table
+            .filter(persons::id.eq(id))
+            .filter(diesel::dsl::exists(
+                person_access::table
+                    .filter(person_access::institution_id.eq(inst))
+                    .filter(person_access::person_id.eq(persons::id)),
+            ))
+            .select(PersonRow::as_select())
+            .get_result(conn)
+            .optional()?),
     }
 }
 

@@ -67,9 +67,7 @@ pub async fn create_referral_application(
     let filer = caller.institution()?;
     let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         let scope = policy::person_scope(&caller)?;
-        if !persons::store::is_visible(conn, &scope, &new.person_id)?
-            || persons::store::get(conn, &new.person_id)?.is_none()
-        {
+        if persons::store::get_visible(conn, &scope, &new.person_id)?.is_none() {
             return Err(ApiError::field(
                 "person_id",
                 "unknown_person",

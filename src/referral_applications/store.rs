@@ -16,7 +16,10 @@ pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), ApiEr
     diesel::insert_into(referral_applications::table)
         .values(row)
         .execute(conn)?;
-    crate::deadlines::store::sync_application(conn, row)
+    crate::deadlines::store::insert_new(
+        conn,
+        &crate::deadlines::model::application_obligations(row, None),
+    )
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>, ApiError> {
