@@ -1,7 +1,7 @@
 //! The [`Caller`] extractor: who is making this request, from a verified bearer token. Every protected handler
 //! takes a `Caller`; a request without a valid token never reaches it. That the token's account is still active
-//! is checked in the handler's unit of work (`db::run_as`), so a deactivated account's tokens stop working at once
-//! on every node without a second database round trip per request.
+//! is checked in the handler's unit of work (`db::run_as`, `db::read_as`), so a deactivated account's tokens stop
+//! working at once on every node without a second database round trip per request.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
