@@ -2,8 +2,10 @@
 //! constant-JSON actix-web endpoint and (for PostgreSQL) `pgbench -S`, all measured in the same run.
 //!
 //! Run: `cargo bench --bench load`. It needs `wrk` (installed with apt-get when missing and running as root) and,
-//! for the PostgreSQL half, a server at `LOAD_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`,
-//! where it creates and drops its own databases; `LOAD_DATABASE_URL=none` skips it). `LOAD_PERSONS=10000,1000000`
+//! for the PostgreSQL half, a server at `LOAD_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable`, where it creates and drops its own databases;
+//! `LOAD_DATABASE_URL=none` skips it). The service and `pgbench` both connect with that URL's parameters: on
+//! loopback, TLS (libpq's default `sslmode=prefer`) cost both about a fifth of their throughput. `LOAD_PERSONS=10000,1000000`
 //! chooses the registry sizes (default 10,000), `LOAD_SECONDS` the length of each run (default 10).
 //!
 //! For each backend and size it seeds the registry, files applications and signs programmes through the API,
@@ -377,11 +379,19 @@ fn baseline(dir: &Path, seconds: u64) -> Run {
 }
 
 /// `pgbench -S` (select-only) with 64 clients against a scratch database on the same server.
+/// `url` with its database replaced by `db`, its parameters (`?sslmode=…`) kept.
+fn on_database(url: &str, db: &str) -> Option<String> {
+    let (address, params) = url.split_once('?').unwrap_or((url, ""));
+    let (server, _) = address.rsplit_once('/')?;
+    Some(match params {
+        "" => format!("{server}/{db}"),
+        p => format!("{server}/{db}?{p}"),
+    })
+}
+
 fn pgbench(admin_url: &str, seconds: u64) -> Option<f64> {
     let db = "reintegra_load_pgbench";
-    let url = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| format!("{base}/{db}"))?;
+    let url = on_database(admin_url, db)?;
     let psql = |sql: &str| {
         Command::new("psql")
             .args([admin_url, "-q", "-c", sql])
@@ -590,7 +600,7 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let pg_admin = std::env::var("LOAD_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into());
     let dir = tempfile::tempdir().unwrap();
     let mut rows = Vec::new();
     let constant = baseline(dir.path(), seconds);
@@ -616,10 +626,7 @@ fn main() {
         ));
         if pg.is_some() {
             let db = format!("reintegra_load_{n}");
-            let url = pg_admin
-                .rsplit_once('/')
-                .map(|(base, _)| format!("{base}/{db}"))
-                .unwrap();
+            let url = on_database(&pg_admin, &db).unwrap();
             let psql = |sql: String| {
                 Command::new("psql")
                     .args([pg_admin.as_str(), "-q", "-c", &sql])

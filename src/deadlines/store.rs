@@ -29,12 +29,14 @@ pub fn replace(
 
 /// Writes the obligations of a record just inserted: it has no opinion or qualification yet and no obligations to
 /// replace, so the two queries [`sync_application`] would make are left out of the hottest write.
-pub fn insert_new(conn: &mut DbConnection, obligations: &[Obligation]) -> Result<(), ApiError> {
-    for o in obligations {
-        diesel::insert_into(obligations::table)
-            .values(o)
-            .execute(conn)?;
+pub fn insert_new(conn: &mut DbConnection, current: &[Obligation]) -> Result<(), ApiError> {
+    if current.is_empty() {
+        return Ok(());
     }
+    // Multi-row VALUES is backend-specific in diesel, so it runs on the inner connection.
+    crate::per_backend!(conn, c => diesel::insert_into(obligations::table)
+        .values(current)
+        .execute(c))?;
     Ok(())
 }
 

@@ -164,7 +164,7 @@ pub async fn create_dps_application(
         };
         let case = db::write_tx(conn, |conn| {
             let case = store::insert(conn, DpsCase::read(row)?)?;
-            persons::store::grant_access(conn, &case.row.person_id, &filer, ACCESS_REASON, now)?;
+            persons::store::grant_access(conn, &case.row.person_id, &[&filer], ACCESS_REASON, now)?;
             if filer != mopr_id {
                 events::emit(
                     conn,

@@ -104,7 +104,13 @@ pub async fn create_person(
                 now,
             );
             store::insert(conn, &row)?;
-            store::grant_access(conn, &row.id, &institution, store::reason::REGISTERED, now)?;
+            store::grant_access(
+                conn,
+                &row.id,
+                &[&institution],
+                store::reason::REGISTERED,
+                now,
+            )?;
             store::insert_change(conn, &change_row(&caller, &row.id, 1, &["created"]))?;
             audit::record(
                 conn,

@@ -29,22 +29,29 @@ pub fn insert(conn: &mut DbConnection, row: &PersonRow) -> Result<(), ApiError> 
     Ok(())
 }
 
-/// Lets an institution see a person from now on; idempotent.
+/// Lets these institutions see a person from now on; idempotent.
 pub fn grant_access(
     conn: &mut DbConnection,
     person_id: &str,
-    institution_id: &str,
+    institutions: &[&str],
     why: &str,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    // One statement whether or not the grant exists already (the primary key is institution, person, reason).
+    let rows: Vec<_> = institutions
+        .iter()
+        .map(|institution_id| {
+            (
+                person_access::person_id.eq(person_id),
+                person_access::institution_id.eq(*institution_id),
+                person_access::reason.eq(why),
+                person_access::granted_at.eq(now),
+            )
+        })
+        .collect();
+    // One statement for all of them, whether or not a grant exists already (the primary key is institution,
+    // person, reason).
     crate::per_backend!(conn, c => diesel::insert_into(person_access::table)
-        .values((
-            person_access::person_id.eq(person_id),
-            person_access::institution_id.eq(institution_id),
-            person_access::reason.eq(why),
-            person_access::granted_at.eq(now),
-        ))
+        .values(&rows)
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(())

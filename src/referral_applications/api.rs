@@ -125,9 +125,13 @@ pub async fn create_referral_application(
                 });
             }
             store::insert(conn, &row)?;
-            for inst in [&row.target_cis_id, &row.filed_by_institution_id] {
-                persons::store::grant_access(conn, &row.person_id, inst, ACCESS_REASON, now)?;
-            }
+            persons::store::grant_access(
+                conn,
+                &row.person_id,
+                &[&row.target_cis_id, &row.filed_by_institution_id],
+                ACCESS_REASON,
+                now,
+            )?;
             events::emit(
                 conn,
                 EventType::ApplicationSubmitted,

@@ -166,7 +166,7 @@ pub async fn create_waiting_list_entry(
             crate::persons::store::grant_access(
                 conn,
                 &row.person_id,
-                &row.placing_institution_id,
+                &[&row.placing_institution_id],
                 ACCESS_REASON,
                 now,
             )?;
