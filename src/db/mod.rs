@@ -340,12 +340,22 @@ where
     T: Send + 'static,
 {
     run(pool, move |conn| {
-        if !crate::auth::store::principal_is_active(conn, principal.kind, &principal.id)? {
-            return Err(ApiError::Unauthorized("this account is deactivated".into()));
-        }
+        still_active(conn, &principal)?;
         f(conn)
     })
     .await
+}
+
+/// 401 once the principal's account is deactivated.
+fn still_active(
+    conn: &mut DbConnection,
+    principal: &crate::auth::caller::Principal,
+) -> Result<(), ApiError> {
+    if crate::auth::store::principal_is_active(conn, principal.kind, &principal.id)? {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized("this account is deactivated".into()))
+    }
 }
 
 /// Runs a read-only unit of work for an authenticated caller: first that its account is still active (401 if not),
@@ -367,9 +377,7 @@ where
         return run_as(pool, principal, move |conn| f(conn)).await;
     };
     let mut conn = reads.get()?;
-    if !crate::auth::store::principal_is_active(&mut conn, principal.kind, &principal.id)? {
-        return Err(ApiError::Unauthorized("this account is deactivated".into()));
-    }
+    still_active(&mut conn, &principal)?;
     f(&mut conn)
 }
 
@@ -416,6 +424,33 @@ pub fn now() -> chrono::NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every SQLite write goes through the writer: the pools' connections refuse to write, `write_tx` does.
+    #[test]
+    fn sqlite_writes_only_through_write_tx() {
+        let path = std::env::temp_dir().join(format!("reintegra-pool-{}.db", uuid::Uuid::now_v7()));
+        let pool = connect(&path.display().to_string(), 2).unwrap();
+        migrate(&pool).unwrap();
+        let mut conn = pool.get().unwrap();
+        let insert = "INSERT INTO institutions (id, name, kind, address, created_at) \
+                      VALUES ('i', 'Test', 'NGO', 'Street 1', '2026-12-01 00:00:00')";
+        let refused = conn.batch_execute(insert).unwrap_err().to_string();
+        assert!(refused.contains("readonly"), "{refused}");
+        let inline = pool
+            .reads
+            .as_ref()
+            .unwrap()
+            .get()
+            .unwrap()
+            .batch_execute(insert);
+        assert!(inline.is_err());
+        write_tx(&mut conn, |c| Ok(c.batch_execute(insert)?)).unwrap();
+        assert_eq!(pool.write_stats(), (1, 1));
+        drop((conn, pool));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 
     #[test]
     fn connect_timeout_is_added_once_and_only_for_postgres() {
