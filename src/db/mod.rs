@@ -443,7 +443,7 @@ mod tests {
             .get()
             .unwrap()
             .batch_execute(insert);
-        assert!(inline.is_err());
+        assert!(inline.unwrap_err().to_string().contains("readonly"));
         write_tx(&mut conn, |c| Ok(c.batch_execute(insert)?)).unwrap();
         assert_eq!(pool.write_stats(), (1, 1));
         drop((conn, pool));
