@@ -247,34 +247,34 @@ pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
     } else {
         None
     };
-    let manager = ConnectionManager::<DbConnection>::new(url.clone());
-    let mut builder = Pool::builder()
-        .max_size(size.max(1))
-        .connection_timeout(Duration::from_secs(5))
-        .test_on_check_out(false);
-    if backend == "SQLite" {
-        builder = builder.connection_customizer(Box::new(ReadOnly));
-    }
-    let pool = builder
-        .build(manager)
-        .map_err(|e| DbStartError::Pool(e.to_string()))?;
-    let reads = match backend {
-        "SQLite" => Some(
-            Pool::builder()
-                .max_size(inline_readers())
-                .connection_timeout(Duration::from_secs(5))
-                .test_on_check_out(false)
-                .connection_customizer(Box::new(ReadOnly))
-                .build(ConnectionManager::<DbConnection>::new(url))
-                .map_err(|e| DbStartError::Pool(e.to_string()))?,
-        ),
-        _ => None,
-    };
+    let sqlite = writer.is_some();
+    let pool = build_pool(&url, size, sqlite)?;
+    let reads = sqlite
+        .then(|| build_pool(&url, inline_readers(), true))
+        .transpose()?;
     Ok(DbPool {
         pool,
         writer,
         reads,
     })
+}
+
+/// A pool of `size` connections; SQLite's are read-only ([`ReadOnly`]).
+fn build_pool(
+    url: &str,
+    size: u32,
+    sqlite: bool,
+) -> Result<Pool<ConnectionManager<DbConnection>>, DbStartError> {
+    let mut builder = Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(false);
+    if sqlite {
+        builder = builder.connection_customizer(Box::new(ReadOnly));
+    }
+    builder
+        .build(ConnectionManager::<DbConnection>::new(url))
+        .map_err(|e| DbStartError::Pool(e.to_string()))
 }
 
 /// One read connection per core: the HTTP workers (one per core by default) are the threads that read inline, and
@@ -395,11 +395,9 @@ pub fn write_tx<T>(
     let conn: &mut DbConnection = conn;
     per_backend!(conn, c => AnsiTransactionManager::begin_transaction(c))?;
     let result = f(conn);
-    let finish = match (&result, &mut *conn) {
-        (Ok(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),
-        (Ok(_), DbConnection::Postgresql(c)) => AnsiTransactionManager::commit_transaction(c),
-        (Err(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::rollback_transaction(c),
-        (Err(_), DbConnection::Postgresql(c)) => AnsiTransactionManager::rollback_transaction(c),
+    let finish = match &result {
+        Ok(_) => per_backend!(conn, c => AnsiTransactionManager::commit_transaction(c)),
+        Err(_) => per_backend!(conn, c => AnsiTransactionManager::rollback_transaction(c)),
     };
     match (result, finish) {
         (Ok(v), Ok(())) => Ok(v),

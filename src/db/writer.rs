@@ -144,9 +144,7 @@ impl SqliteWriter {
         }
         let full = state.open.as_ref().is_some_and(|b| b.writes >= MAX_BATCH);
         if state.open.is_some() && (full || self.queued.load(Ordering::SeqCst) == 0) {
-            let committed = crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::commit_transaction(c))
-                .map_err(|e| format!("commit: {e}"));
-            self.end(&mut state, committed);
+            self.commit(&mut state);
         }
 
         let value = match result {
@@ -176,11 +174,16 @@ impl SqliteWriter {
     pub fn exclusive<T>(&self, f: impl FnOnce(&mut DbConnection) -> T) -> T {
         let mut state = self.lock();
         if state.open.is_some() {
-            let committed = crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::commit_transaction(c))
-                .map_err(|e| format!("commit: {e}"));
-            self.end(&mut state, committed);
+            self.commit(&mut state);
         }
         f(&mut state.conn)
+    }
+
+    /// Commits the open transaction and wakes its writes.
+    fn commit(&self, state: &mut State) {
+        let committed = crate::per_backend!(&mut state.conn, c => AnsiTransactionManager::commit_transaction(c))
+            .map_err(|e| format!("commit: {e}"));
+        self.end(state, committed);
     }
 
     /// Ends the open transaction with `outcome` (rolling it back when it failed) and wakes its writes.
