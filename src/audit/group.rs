@@ -3,12 +3,23 @@
 //! other's commits. So reads hand their records to one writer thread, which takes everything pending, commits it in
 //! one transaction, and only then releases every waiting response. Under load one commit carries many reads; alone,
 //! a read waits for one commit, as before. Changes keep their audit record inside their own transaction.
+//!
+//! The same commit checks that each read's account is still active: one query for all the reads of the moment,
+//! in the transaction that writes their records, instead of one query (on PostgreSQL, one network round trip) per
+//! read before it. A read of a deactivated account gets its 401 and leaves no record; its result, computed by then,
+//! is dropped unsent. The check runs after the read and before the response, so a deactivated account's tokens
+//! still stop at once on every node.
 
 use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
+use std::collections::HashSet;
+
 use super::store::{self, NewAuditEvent};
+use crate::auth::PrincipalType;
+use crate::auth::caller::Principal;
+use crate::auth::store as auth_store;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
 
@@ -16,8 +27,18 @@ use crate::error::ApiError;
 const MAX_BATCH: usize = 1024;
 
 struct Job {
+    principal: Principal,
     events: Vec<NewAuditEvent>,
-    done: oneshot::Sender<Result<(), String>>,
+    done: oneshot::Sender<Result<(), Refused>>,
+}
+
+/// Why a job's records were not committed.
+#[derive(Debug, Clone)]
+enum Refused {
+    /// The account was deactivated (or removed) before the commit.
+    Inactive,
+    /// The commit failed (the writer logs why); nothing of its group is kept.
+    Failed,
 }
 
 /// The handle the handlers hold; the writer thread ends when the last handle is dropped.
@@ -43,23 +64,27 @@ impl AuditLog {
         AuditLog { jobs }
     }
 
-    /// Returns once `events` are committed.
-    pub async fn commit(&self, events: Vec<NewAuditEvent>) -> Result<(), ApiError> {
-        if events.is_empty() {
-            return Ok(());
-        }
+    /// Returns once `principal`'s account is found active and `events` (there may be none) are committed; a
+    /// 401 if the account is no longer active, when nothing is written.
+    pub async fn commit(
+        &self,
+        principal: Principal,
+        events: Vec<NewAuditEvent>,
+    ) -> Result<(), ApiError> {
         let (done, committed) = oneshot::channel();
         self.jobs
-            .send(Job { events, done })
+            .send(Job {
+                principal,
+                events,
+                done,
+            })
             .map_err(|_| ApiError::internal("the audit writer has stopped"))?;
         match committed.await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(cause)) => {
-                log::error!("audit commit failed: {cause}");
-                Err(ApiError::ServiceUnavailable(
-                    "the audit trail could not be written; retry later".into(),
-                ))
-            }
+            Ok(Err(Refused::Inactive)) => Err(db::deactivated()),
+            Ok(Err(Refused::Failed)) => Err(ApiError::ServiceUnavailable(
+                "the audit trail could not be written; retry later".into(),
+            )),
             Err(_) => Err(ApiError::internal("the audit writer has stopped")),
         }
     }
@@ -79,24 +104,52 @@ fn writer(pool: DbPool, inbox: mpsc::Receiver<Job>, counters: std::sync::Arc<Cou
                 Err(_) => break,
             }
         }
-        let result = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-            db::write_tx(&mut conn, |conn| {
-                for job in &batch {
-                    store::insert_many(conn, &job.events)?;
-                }
-                Ok(())
-            })
-            .map_err(|e| e.to_string())
-        });
-        if result.is_ok() {
-            counters.commits.fetch_add(1, Relaxed);
-            counters.records.fetch_add(size as u64, Relaxed);
+        let outcome = commit_batch(&pool, &mut batch);
+        match &outcome {
+            Ok((_, records)) => {
+                counters.commits.fetch_add(1, Relaxed);
+                counters.records.fetch_add(*records, Relaxed);
+            }
+            Err(cause) => log::error!("audit commit failed: {cause}"),
         }
         for job in batch {
+            let result = match &outcome {
+                Ok((active, _)) if active.contains(&key(&job.principal)) => Ok(()),
+                Ok(_) => Err(Refused::Inactive),
+                Err(_) => Err(Refused::Failed),
+            };
             // A response whose client went away no longer waits; its record is committed all the same.
-            let _ = job.done.send(result.clone());
+            let _ = job.done.send(result);
         }
     }
+}
+
+fn key(p: &Principal) -> (PrincipalType, String) {
+    (p.kind, p.id.clone())
+}
+
+type Active = HashSet<(PrincipalType, String)>;
+
+/// In one transaction: which of the batch's accounts are active, and the records of the jobs whose account is
+/// (taken out of the jobs). Returns the active accounts and how many records were committed.
+fn commit_batch(pool: &DbPool, batch: &mut [Job]) -> Result<(Active, u64), String> {
+    let principals: Vec<Principal> = batch.iter().map(|job| job.principal.clone()).collect();
+    let mut events: Vec<(Principal, Vec<NewAuditEvent>)> = batch
+        .iter_mut()
+        .map(|job| (job.principal.clone(), std::mem::take(&mut job.events)))
+        .collect();
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let result = db::write_tx(&mut conn, |conn| {
+        let active = auth_store::active_among(conn, &principals)?;
+        let rows: Vec<NewAuditEvent> = events
+            .iter_mut()
+            .filter(|(p, _)| active.contains(&key(p)))
+            .flat_map(|(_, e)| std::mem::take(e))
+            .collect();
+        store::insert_many(conn, &rows)?;
+        Ok((active, rows.len() as u64))
+    });
+    result.map_err(|e| e.to_string())
 }
 
 /// The audit records a read collects while it runs.
@@ -125,23 +178,33 @@ impl Trail {
     }
 }
 
-/// Runs a read as one unit of work ([`db::read_as`]), then waits until its audit records are committed (with the
-/// other reads of the moment) before handing back the result.
+/// Runs an audited read: `f` as one read-only unit of work ([`db::read_unchecked`]), then, in the audit group
+/// commit, the check that the caller's account is still active and the commit of the records `f` noted; only then
+/// does it hand back the result. A failed read is checked too, so a deactivated account learns nothing from its
+/// errors (a 404 against a 200) either.
 pub async fn run_read<F, T>(
     state: &crate::AppState,
-    principal: crate::auth::caller::Principal,
+    principal: Principal,
     f: F,
 ) -> Result<T, ApiError>
 where
     F: FnOnce(&mut db::DbConnection, &mut Trail) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let (value, trail) = db::read_as(&state.pool, principal, move |conn| {
+    let read = db::read_unchecked(&state.pool, move |conn| {
         let mut trail = Trail::default();
         let value = f(conn, &mut trail)?;
         Ok((value, trail))
     })
-    .await?;
-    state.audit.commit(trail.0).await?;
-    Ok(value)
+    .await;
+    match read {
+        Ok((value, trail)) => {
+            state.audit.commit(principal, trail.0).await?;
+            Ok(value)
+        }
+        Err(error) => {
+            state.audit.commit(principal, Vec::new()).await?;
+            Err(error)
+        }
+    }
 }

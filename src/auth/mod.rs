@@ -66,7 +66,7 @@ impl Role {
 }
 
 /// Which table a token's subject lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PrincipalType {
     /// A person signing in with a username and password.

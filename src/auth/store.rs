@@ -191,3 +191,39 @@ pub fn principal_is_active(
     };
     Ok(active.unwrap_or(false))
 }
+
+/// Which of these token subjects are active, as (kind, id) pairs: one query per kind present, however many
+/// requests of the same moment they stand for (the audit group commit checks all its reads' accounts at once).
+pub fn active_among<'p>(
+    conn: &mut DbConnection,
+    principals: impl IntoIterator<Item = &'p crate::auth::caller::Principal>,
+) -> Result<std::collections::HashSet<(PrincipalType, String)>, ApiError> {
+    let (mut user_ids, mut client_ids) = (Vec::new(), Vec::new());
+    for p in principals {
+        match p.kind {
+            PrincipalType::User => user_ids.push(p.id.as_str()),
+            PrincipalType::Client => client_ids.push(p.id.as_str()),
+        }
+    }
+    let mut active = std::collections::HashSet::new();
+    for (kind, ids) in [
+        (PrincipalType::User, user_ids),
+        (PrincipalType::Client, client_ids),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        let found: Vec<String> = match kind {
+            PrincipalType::User => users::table
+                .filter(users::id.eq_any(ids).and(users::active))
+                .select(users::id)
+                .load(conn)?,
+            PrincipalType::Client => api_clients::table
+                .filter(api_clients::id.eq_any(ids).and(api_clients::active))
+                .select(api_clients::id)
+                .load(conn)?,
+        };
+        active.extend(found.into_iter().map(|id| (kind, id)));
+    }
+    Ok(active)
+}

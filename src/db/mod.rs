@@ -354,16 +354,17 @@ fn still_active(
     if crate::auth::store::principal_is_active(conn, principal.kind, &principal.id)? {
         Ok(())
     } else {
-        Err(ApiError::Unauthorized("this account is deactivated".into()))
+        Err(deactivated())
     }
 }
 
+/// The refusal of a request whose token is valid but whose account is no longer active.
+pub fn deactivated() -> ApiError {
+    ApiError::Unauthorized("this account is deactivated".into())
+}
+
 /// Runs a read-only unit of work for an authenticated caller: first that its account is still active (401 if not),
-/// then `f`, both on one connection. On SQLite it runs right here, on the calling HTTP worker, on a read-only
-/// connection: a SQLite read is CPU work on a local file and never waits for a writer (WAL), so handing it to the
-/// blocking pool only added two thread switches per request, on a machine whose cores the work needs anyway. On
-/// PostgreSQL, whose queries wait on the network, it goes to the blocking pool like every unit of work. `f` gets a
-/// plain [`DbConnection`], so it cannot call [`write_tx`].
+/// then `f`, both on one connection ([`read_unchecked`]).
 pub async fn read_as<F, T>(
     pool: &DbPool,
     principal: crate::auth::caller::Principal,
@@ -373,11 +374,28 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    read_unchecked(pool, move |conn| {
+        still_active(conn, &principal)?;
+        f(conn)
+    })
+    .await
+}
+
+/// Runs a read-only unit of work without checking the caller's account: only for reads whose result is held back
+/// until that check has passed elsewhere (the audited reads, [`crate::audit::group::run_read`]). On SQLite it runs
+/// right here, on the calling HTTP worker, on a read-only connection: a SQLite read is CPU work on a local file and
+/// never waits for a writer (WAL), so handing it to the blocking pool only added two thread switches per request, on
+/// a machine whose cores the work needs anyway. On PostgreSQL, whose queries wait on the network, it goes to the
+/// blocking pool like every unit of work. `f` gets a plain [`DbConnection`], so it cannot call [`write_tx`].
+pub async fn read_unchecked<F, T>(pool: &DbPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
     let Some(reads) = &pool.reads else {
-        return run_as(pool, principal, move |conn| f(conn)).await;
+        return run(pool, move |conn| f(conn)).await;
     };
     let mut conn = reads.get()?;
-    still_active(&mut conn, &principal)?;
     f(&mut conn)
 }
 

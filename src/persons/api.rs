@@ -231,16 +231,15 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let row = db::read_as(&state.pool, caller.principal(), move |conn| {
-        store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))
-    })
-    .await?;
-    state
-        .audit
-        .commit(vec![audit::read(
+    let row = audit::group::run_read(&state, caller.principal(), move |conn, trail| {
+        let row =
+            store::get_visible(conn, &scope, &id)?.ok_or_else(|| ApiError::not_found("person"))?;
+        trail.read(
             &caller,
             Entry::new(Action::Read, "person", &row.id).person(&row.id),
-        )])
-        .await?;
+        );
+        Ok(row)
+    })
+    .await?;
     with_etag(actix_web::http::StatusCode::OK, row)
 }

@@ -95,6 +95,15 @@ async fn a_deactivated_user_cannot_sign_in_and_their_tokens_stop_working() {
     let staff_token = app.token("mopr-staff").await;
     let admin = app.token("mopr-admin").await;
     let id = app.user_id("mopr-staff").await;
+    let person = app
+        .create_person(
+            "mopr-worker",
+            &serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}),
+        )
+        .await;
+    let read = format!("/api/v1/persons/{}", person["id"].as_str().unwrap());
+    let resp = app.call(Method::GET, &read, &staff_token, None).await;
+    assert_eq!(resp.status(), 200);
     let resp = app
         .call(Method::GET, &format!("/api/v1/users/{id}"), &admin, None)
         .await;
@@ -112,23 +121,44 @@ async fn a_deactivated_user_cannot_sign_in_and_their_tokens_stop_working() {
     assert_eq!(json(resp).await["active"], false);
 
     // Every kind of handler checks it in its own unit of work: identity, read, search, list, write.
-    let person = app
-        .create_person(
-            "mopr-worker",
-            &serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}),
-        )
-        .await;
-    let read = format!("/api/v1/persons/{}", person["id"].as_str().unwrap());
+    // Audited reads are checked in their audit commit, after the read: a read that finds nothing, fails or
+    // lists nothing is refused all the same, so a deactivated account cannot tell a 404 from a 200 either.
     for (method, path) in [
         (Method::GET, "/api/v1/me"),
         (Method::GET, read.as_str()),
+        (
+            Method::GET,
+            "/api/v1/persons/00000000-0000-7000-8000-000000000000",
+        ),
         (Method::GET, "/api/v1/persons?last_name=b"),
+        (Method::GET, "/api/v1/persons?last_name=nobodyhasthisname"),
         (Method::GET, "/api/v1/deadlines"),
         (Method::GET, "/api/v1/dps-applications"),
+        (Method::GET, "/api/v1/referral-applications?limit=1"),
     ] {
         let resp = app.call(method, path, &staff_token, None).await;
         assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
     }
+    // A refused read leaves no record of a read that was never answered: only the one before is there.
+    let director = app.token("mopr-director").await;
+    let trail = json(
+        app.call(
+            Method::GET,
+            &format!("/api/v1/audit-events?actor_id={id}&limit=200"),
+            &director,
+            None,
+        )
+        .await,
+    )
+    .await;
+    let reads: Vec<&serde_json::Value> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "read" || e["action"] == "list")
+        .collect();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0]["resource_id"], person["id"]);
     let resp = app
         .call(
             Method::POST,
