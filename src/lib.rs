@@ -210,6 +210,11 @@ impl Application {
 fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let spec = openapi_spec();
     let table = Arc::new(RouteTable::from_openapi(&spec));
+    // Serialised once and shared: handing Swagger UI the document itself kept one copy of its object tree per worker
+    // (megabytes each) and serialised it again on every download.
+    let spec_json =
+        web::Bytes::from(serde_json::to_vec(&spec).expect("the OpenAPI document serialises"));
+    drop(spec);
     let workers = match state.config.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
@@ -229,7 +234,21 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(http::query_config())
             .app_data(http::path_config())
             .app_data(web::PayloadConfig::new(json_limit))
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/openapi.json")),
+            )
+            .route("/openapi.json", {
+                let spec_json = spec_json.clone();
+                web::get().to(move || {
+                    let body = spec_json.clone();
+                    async move {
+                        actix_web::HttpResponse::Ok()
+                            .content_type(actix_web::http::header::ContentType::json())
+                            .body(body)
+                    }
+                })
+            })
             .route("/metrics", web::get().to(metrics::scrape))
             .default_service(web::to(http::fallback))
             .wrap(from_fn(idempotency::middleware))

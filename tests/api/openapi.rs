@@ -31,6 +31,11 @@ async fn swagger_ui_is_served_without_any_download() {
     assert!(html.contains("swagger-ui"), "{html}");
     let resp = app.get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(resp.status(), 200);
+    // The UI loads the document the service serves, not a copy of its own.
+    let resp = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(resp.status(), 200);
+    let js = resp.text().await.unwrap();
+    assert!(js.contains(r#""url": "/openapi.json""#), "{js}");
 }
 
 #[test]
