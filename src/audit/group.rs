@@ -130,8 +130,8 @@ fn key(p: &Principal) -> (PrincipalType, String) {
 
 type Active = HashSet<(PrincipalType, String)>;
 
-/// In one transaction: which of the batch's accounts are active, and the records of the jobs whose account is
-/// (taken out of the jobs). Returns the active accounts and how many records were committed.
+/// Which of the batch's accounts are active, then, atomically, the records of the jobs whose account is (taken
+/// out of the jobs). Returns the active accounts and how many records were committed.
 fn commit_batch(pool: &DbPool, batch: &mut [Job]) -> Result<(Active, u64), String> {
     let principals: Vec<Principal> = batch.iter().map(|job| job.principal.clone()).collect();
     let mut events: Vec<(Principal, Vec<NewAuditEvent>)> = batch
@@ -139,7 +139,8 @@ fn commit_batch(pool: &DbPool, batch: &mut [Job]) -> Result<(Active, u64), Strin
         .map(|job| (job.principal.clone(), std::mem::take(&mut job.events)))
         .collect();
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let result = db::write_tx(&mut conn, |conn| {
+    let total: usize = events.iter().map(|(_, e)| e.len()).sum();
+    let work = |conn: &mut db::DbConnection| {
         let active = auth_store::active_among(conn, &principals)?;
         let rows: Vec<NewAuditEvent> = events
             .iter_mut()
@@ -148,7 +149,13 @@ fn commit_batch(pool: &DbPool, batch: &mut [Job]) -> Result<(Active, u64), Strin
             .collect();
         store::insert_many(conn, &rows)?;
         Ok((active, rows.len() as u64))
-    });
+    };
+    // The check is a read; the records are one INSERT unless the batch is unusually large.
+    let result = if total <= store::ROWS_PER_STATEMENT {
+        db::write_one_statement(&mut conn, work)
+    } else {
+        db::write_tx(&mut conn, work)
+    };
     result.map_err(|e| e.to_string())
 }
 

@@ -36,11 +36,15 @@ pub struct AuditEventRow {
     pub detail: Option<String>,
 }
 
-/// Inserts several records in one statement (the group commit's batch).
+/// Most records [`insert_many`] writes with one statement: ten values each, within SQLite's 32,766 and
+/// PostgreSQL's 65,535 bound parameters.
+pub const ROWS_PER_STATEMENT: usize = 3000;
+
+/// Inserts several records (the group commit's batch), one statement per [`ROWS_PER_STATEMENT`].
 pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> Result<(), ApiError> {
     // Multi-row VALUES is backend-specific in diesel, so it runs on the inner connection.
     crate::per_backend!(conn, c => {
-        for chunk in events.chunks(500) {
+        for chunk in events.chunks(ROWS_PER_STATEMENT) {
             diesel::insert_into(audit_events::table)
                 .values(chunk)
                 .execute(c)?;
