@@ -133,19 +133,14 @@ type Active = HashSet<(PrincipalType, String)>;
 /// Which of the batch's accounts are active, then, atomically, the records of the jobs whose account is (taken
 /// out of the jobs). Returns the active accounts and how many records were committed.
 fn commit_batch(pool: &DbPool, batch: &mut [Job]) -> Result<(Active, u64), String> {
-    let principals: Vec<Principal> = batch.iter().map(|job| job.principal.clone()).collect();
-    let mut events: Vec<(Principal, Vec<NewAuditEvent>)> = batch
-        .iter_mut()
-        .map(|job| (job.principal.clone(), std::mem::take(&mut job.events)))
-        .collect();
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let total: usize = events.iter().map(|(_, e)| e.len()).sum();
+    let total: usize = batch.iter().map(|job| job.events.len()).sum();
     let work = |conn: &mut db::DbConnection| {
-        let active = auth_store::active_among(conn, &principals)?;
-        let rows: Vec<NewAuditEvent> = events
+        let active = auth_store::active_among(conn, batch.iter().map(|job| &job.principal))?;
+        let rows: Vec<NewAuditEvent> = batch
             .iter_mut()
-            .filter(|(p, _)| active.contains(&key(p)))
-            .flat_map(|(_, e)| std::mem::take(e))
+            .filter(|job| active.contains(&key(&job.principal)))
+            .flat_map(|job| std::mem::take(&mut job.events))
             .collect();
         store::insert_many(conn, &rows)?;
         Ok((active, rows.len() as u64))

@@ -251,6 +251,10 @@ async fn the_client_credentials_grant_works_in_the_form_and_with_basic_auth() {
     assert_eq!(resp.status(), 401);
     assert_eq!(json(resp).await["error"], "invalid_client");
 
+    // An audited read works while the client is active, and stops with it (checked in the audit commit).
+    let search = "/api/v1/persons?last_name=nobodyhasthisname";
+    let resp = app.call(Method::GET, search, &client_token, None).await;
+    assert_eq!(resp.status(), 200);
     let resp = app
         .call_if_match(
             Method::POST,
@@ -261,10 +265,10 @@ async fn the_client_credentials_grant_works_in_the_form_and_with_basic_auth() {
         )
         .await;
     assert_eq!(resp.status(), 200);
-    let resp = app
-        .call(Method::GET, "/api/v1/me", &client_token, None)
-        .await;
-    assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    for path in ["/api/v1/me", search] {
+        let resp = app.call(Method::GET, path, &client_token, None).await;
+        assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
     let resp = app
         .token_request(&[
             ("grant_type", "client_credentials"),
