@@ -28,7 +28,8 @@ pub struct Caller {
 }
 
 /// Who must still be active for a request to proceed; checked inside the request's unit of work
-/// ([`crate::db::run_as`]).
+/// ([`crate::db::run_as`], [`crate::db::read_as`]) or, for an audited read, in the audit commit that precedes its
+/// response ([`crate::audit::group::run_read`]).
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub kind: PrincipalType,
