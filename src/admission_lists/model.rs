@@ -31,7 +31,7 @@ pub struct AdmissionList {
 
 /// A stored list; its persons are the IPZS that point at it.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = admission_lists)]
+#[diesel(table_name = admission_lists, treat_none_as_default_value = false)]
 pub struct AdmissionListRow {
     pub id: String,
     pub cis_id: String,

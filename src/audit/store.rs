@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::pagination::PageRequest;
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 pub struct NewAuditEvent {
     pub id: String,
     pub occurred_at: NaiveDateTime,

@@ -26,7 +26,7 @@ crate::stored_enum! {
 
 /// The stored home. `dps_types` is a JSON list; `occupied` is kept by admissions and departures only.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = care_homes)]
+#[diesel(table_name = care_homes, treat_none_as_default_value = false)]
 pub struct CareHomeRow {
     pub id: String,
     pub name: String,
@@ -43,7 +43,7 @@ pub struct CareHomeRow {
 
 /// One published average monthly cost of stay.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = care_home_costs)]
+#[diesel(table_name = care_home_costs, treat_none_as_default_value = false)]
 pub struct CostRow {
     pub care_home_id: String,
     pub applies_from: NaiveDate,
@@ -54,7 +54,7 @@ pub struct CostRow {
 
 /// A resident's stay.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = care_home_residents, treat_none_as_null = true)]
+#[diesel(table_name = care_home_residents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ResidentRow {
     pub id: String,
     pub care_home_id: String,

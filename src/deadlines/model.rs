@@ -48,7 +48,7 @@ crate::stored_enum! {
 
 /// One obligation as stored: who owes what by when, and when it was met.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = obligations)]
+#[diesel(table_name = obligations, treat_none_as_default_value = false)]
 pub struct Obligation {
     pub institution_id: String,
     pub kind: DeadlineKind,

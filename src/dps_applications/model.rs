@@ -928,7 +928,7 @@ pub fn dated(
 
 /// The stored case.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = dps_applications, treat_none_as_null = true)]
+#[diesel(table_name = dps_applications, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct DpsRow {
     pub id: String,
     pub person_id: String,

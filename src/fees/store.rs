@@ -10,7 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 /// A stored income criterion.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = income_criteria)]
+#[diesel(table_name = income_criteria, treat_none_as_default_value = false)]
 pub struct CriterionRow {
     pub applies_from: NaiveDate,
     pub single: i64,
@@ -21,7 +21,7 @@ pub struct CriterionRow {
 
 /// A stored fee decision; `input` and `split` are JSON written by [`super::api`].
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = fee_decisions)]
+#[diesel(table_name = fee_decisions, treat_none_as_default_value = false)]
 pub struct FeeDecisionRow {
     pub id: String,
     pub dps_application_id: String,

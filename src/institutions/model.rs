@@ -76,7 +76,7 @@ impl NewInstitution {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = institutions)]
+#[diesel(table_name = institutions, treat_none_as_default_value = false)]
 pub struct InstitutionRow {
     pub id: String,
     pub kind: InstitutionKind,

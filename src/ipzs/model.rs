@@ -457,7 +457,7 @@ impl NewIpzs {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = ipzs, treat_none_as_null = true)]
+#[diesel(table_name = ipzs, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct IpzsRow {
     pub id: String,
     pub referral_id: String,

@@ -17,7 +17,7 @@ crate::stored_enum! {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = opinions)]
+#[diesel(table_name = opinions, treat_none_as_default_value = false)]
 pub struct OpinionRow {
     pub id: String,
     pub application_id: String,

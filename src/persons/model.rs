@@ -408,7 +408,7 @@ impl PersonPatch {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = persons)]
+#[diesel(table_name = persons, treat_none_as_default_value = false)]
 pub struct PersonRow {
     pub id: String,
     pub first_name: String,

@@ -200,7 +200,7 @@ pub fn update(
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = person_changes)]
+#[diesel(table_name = person_changes, treat_none_as_default_value = false)]
 pub struct PersonChangeRow {
     pub id: String,
     pub person_id: String,

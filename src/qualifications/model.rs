@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::ipzs::model::{Channel, IpzsRow, decision_late, request_late};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = qualifications)]
+#[diesel(table_name = qualifications, treat_none_as_default_value = false)]
 pub struct QualificationRow {
     pub id: String,
     pub ipzs_id: String,

@@ -392,7 +392,7 @@ impl NewReferralApplication {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referral_applications)]
+#[diesel(table_name = referral_applications, treat_none_as_default_value = false)]
 pub struct ApplicationRow {
     pub id: String,
     pub person_id: String,

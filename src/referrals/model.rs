@@ -51,7 +51,7 @@ pub fn check_referral_allowed(
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referrals)]
+#[diesel(table_name = referrals, treat_none_as_default_value = false)]
 pub struct ReferralRow {
     pub id: String,
     pub application_id: String,

@@ -99,7 +99,7 @@ pub struct PasswordReset {
 const _: () = assert!(MIN_PASSWORD_CHARS == 12 && MAX_PASSWORD_CHARS == 256);
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct UserRow {
     pub id: String,
     pub institution_id: Option<String>,
@@ -178,7 +178,7 @@ pub struct NewApiClient {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = api_clients)]
+#[diesel(table_name = api_clients, treat_none_as_default_value = false)]
 pub struct ApiClientRow {
     pub id: String,
     pub institution_id: String,

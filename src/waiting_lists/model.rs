@@ -59,7 +59,7 @@ impl From<LeavingReason> for EntryStatus {
 
 /// The stored entry; `placement` is the JSON of [`Placement`].
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = waiting_list_entries, treat_none_as_null = true)]
+#[diesel(table_name = waiting_list_entries, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct EntryRow {
     pub id: String,
     pub care_home_id: String,

@@ -24,7 +24,7 @@ pub const MAX_ENDPOINTS_PER_INSTITUTION: i64 = 20;
 /// The stored endpoint. `event_types` is a comma-separated list; the cursor is the feed position up to which
 /// the institution's events have been turned into deliveries.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = webhook_endpoints)]
+#[diesel(table_name = webhook_endpoints, treat_none_as_default_value = false)]
 pub struct EndpointRow {
     pub id: String,
     pub institution_id: String,
@@ -79,7 +79,7 @@ crate::stored_enum! {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = webhook_deliveries)]
+#[diesel(table_name = webhook_deliveries, treat_none_as_default_value = false)]
 pub struct DeliveryRow {
     pub id: String,
     pub endpoint_id: String,
@@ -94,7 +94,7 @@ pub struct DeliveryRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = webhook_attempts)]
+#[diesel(table_name = webhook_attempts, treat_none_as_default_value = false)]
 pub struct AttemptRow {
     pub delivery_id: String,
     pub attempt: i32,
