@@ -87,26 +87,46 @@ pub fn after(
     from: FeedPosition,
     limit: i64,
 ) -> Result<Vec<EventRow>, ApiError> {
+    if let DbConnection::Postgresql(_) = conn {
+        // The watermark's view of other databases' transactions must be older than its snapshot: PostgreSQL copies
+        // the activity view once per transaction, at first use, while a statement's snapshot is taken when the
+        // statement starts. In one statement the copy is the younger, so a transaction of another database that
+        // ended in between counted as ours and, on a busy server, held events back at every try. Reading the view
+        // first, in the same transaction, makes the only mistaken ids those begun since, which are newer than
+        // every event already committed.
+        return conn.transaction(|conn| {
+            diesel::sql_query("SELECT 1 FROM pg_stat_activity LIMIT 1").execute(conn)?;
+            settle(conn, institution_id, from, limit)
+        });
+    }
+    settled_after(conn, institution_id, from, limit)
+}
+
+/// The PostgreSQL read of [`after`]: waits briefly while committed events sit behind running transactions.
+fn settle(
+    conn: &mut DbConnection,
+    institution_id: &str,
+    from: FeedPosition,
+    limit: i64,
+) -> Result<Vec<EventRow>, ApiError> {
     use diesel::dsl::sql;
     use diesel::sql_types::Bool;
     let mut rows = settled_after(conn, institution_id, from, limit)?;
-    if matches!(conn, DbConnection::Postgresql(_)) {
-        for _ in 0..SETTLE_TRIES {
-            if rows.len() as i64 >= limit {
-                break;
-            }
-            let waiting: bool = diesel::select(diesel::dsl::exists(
-                events::table
-                    .filter(events::institution_id.eq(institution_id))
-                    .filter(sql::<Bool>(&format!("txid >= {PG_WATERMARK}"))),
-            ))
-            .get_result(conn)?;
-            if !waiting {
-                break;
-            }
-            std::thread::sleep(SETTLE_PAUSE);
-            rows = settled_after(conn, institution_id, from, limit)?;
+    for _ in 0..SETTLE_TRIES {
+        if rows.len() as i64 >= limit {
+            break;
         }
+        let waiting: bool = diesel::select(diesel::dsl::exists(
+            events::table
+                .filter(events::institution_id.eq(institution_id))
+                .filter(sql::<Bool>(&format!("txid >= {PG_WATERMARK}"))),
+        ))
+        .get_result(conn)?;
+        if !waiting {
+            break;
+        }
+        std::thread::sleep(SETTLE_PAUSE);
+        rows = settled_after(conn, institution_id, from, limit)?;
     }
     Ok(rows)
 }
