@@ -219,7 +219,9 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
-    let pool_threads = (state.config.pool_size as usize).div_ceil(workers).max(2);
+    let pool_threads = (state.pool.blocking_connections() as usize)
+        .div_ceil(workers)
+        .max(2);
     let json_limit = state.config.json_limit_bytes;
     let cors_origins = state.config.cors_allowed_origins.clone();
     let data = web::Data::new(state);

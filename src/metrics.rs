@@ -64,7 +64,7 @@ impl Metrics {
         let pool = IntGaugeVec::new(
             Opts::new(
                 "db_pool_connections",
-                "Database connections of this node's pool, by state.",
+                "Database connections of this node's pools (writes, reads, the audit writer), by state.",
             ),
             &["state"],
         )
@@ -144,13 +144,11 @@ impl Metrics {
 
     /// The current values in the text exposition format.
     pub fn render(&self, state: &AppState) -> String {
-        let pool = state.pool.state();
-        self.pool
-            .with_label_values(&["idle"])
-            .set(i64::from(pool.idle_connections));
+        let (open, idle) = state.pool.connections();
+        self.pool.with_label_values(&["idle"]).set(i64::from(idle));
         self.pool
             .with_label_values(&["in_use"])
-            .set(i64::from(pool.connections - pool.idle_connections));
+            .set(i64::from(open - idle));
         self.audit_commits
             .set(state.audit_counters.commits.load(Ordering::Relaxed) as i64);
         self.audit_records

@@ -133,7 +133,7 @@ type Active = HashSet<(PrincipalType, String)>;
 /// Which of the batch's accounts are active, then, atomically, the records of the jobs whose account is (taken
 /// out of the jobs). Returns the active accounts and how many records were committed.
 fn commit_batch(pool: &DbPool, batch: &mut [Job]) -> Result<(Active, u64), String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let mut conn = pool.get_for_audit().map_err(|e| e.to_string())?;
     let total: usize = batch.iter().map(|job| job.events.len()).sum();
     let work = |conn: &mut db::DbConnection| {
         let active = auth_store::active_among(conn, batch.iter().map(|job| &job.principal))?;

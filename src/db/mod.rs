@@ -40,8 +40,28 @@ pub struct DbPool {
     pool: Pool<ConnectionManager<DbConnection>>,
     /// `Some` for SQLite, whose writes share one writer connection ([`writer`]).
     writer: Option<Arc<writer::SqliteWriter>>,
-    /// `Some` for SQLite: read-only connections for reads run on the calling thread ([`read_as`]).
-    reads: Option<Pool<ConnectionManager<DbConnection>>>,
+    /// The connections of reads ([`read_unchecked`]), apart from the writes' so that a read never waits for a
+    /// connection a write holds through its commit. On SQLite they are read-only and used on the calling thread.
+    reads: Reads,
+    /// `Some` on PostgreSQL: the audit writer's own connection ([`DbPool::get_for_audit`]).
+    audit: Option<Pool<ConnectionManager<DbConnection>>>,
+}
+
+/// Where reads get their connection.
+#[derive(Clone)]
+enum Reads {
+    /// SQLite: read-only connections, used on the HTTP worker itself.
+    Inline(Pool<ConnectionManager<DbConnection>>),
+    /// PostgreSQL: connections used on the blocking pool, like the writes' but not shared with them.
+    Blocking(Pool<ConnectionManager<DbConnection>>),
+}
+
+impl Reads {
+    fn pool(&self) -> &Pool<ConnectionManager<DbConnection>> {
+        match self {
+            Reads::Inline(p) | Reads::Blocking(p) => p,
+        }
+    }
 }
 
 impl std::fmt::Debug for DbPool {
@@ -49,7 +69,8 @@ impl std::fmt::Debug for DbPool {
         f.debug_struct("DbPool")
             .field("state", &self.pool.state())
             .field("group_committed_writes", &self.writer.is_some())
-            .field("inline_reads", &self.reads.as_ref().map(Pool::state))
+            .field("reads", &self.reads.pool().state())
+            .field("inline_reads", &matches!(self.reads, Reads::Inline(_)))
             .finish()
     }
 }
@@ -63,14 +84,47 @@ impl DbPool {
         })
     }
 
+    /// A connection for the read-audit writer, whose every commit all pending audited reads wait for: on
+    /// PostgreSQL its own, so that it never waits for one that a write holds; on SQLite a pooled one (its writes
+    /// go through the writer connection anyway).
+    pub fn get_for_audit(&self) -> Result<Conn, diesel::r2d2::PoolError> {
+        let Some(audit) = &self.audit else {
+            return self.get();
+        };
+        Ok(Conn {
+            conn: audit.get()?,
+            writer: None,
+        })
+    }
+
+    /// Connections the blocking thread pool may be asked to run at once: the writes' and (on PostgreSQL) the
+    /// reads'; the HTTP server sizes its blocking threads by it.
+    pub fn blocking_connections(&self) -> u32 {
+        let reads = match &self.reads {
+            Reads::Inline(_) => 0,
+            Reads::Blocking(p) => p.max_size(),
+        };
+        self.pool.max_size() + reads
+    }
+
     /// Writes committed and the commits that carried them (SQLite's group commit; zeros on PostgreSQL).
     pub fn write_stats(&self) -> (u64, u64) {
         self.writer.as_ref().map_or((0, 0), |w| w.stats())
     }
 
-    /// The pool's size and idle connections, for the metrics.
-    pub fn state(&self) -> diesel::r2d2::State {
-        self.pool.state()
+    /// Open and idle connections of all the node's pools (writes, reads, the audit writer's), for the metrics.
+    pub fn connections(&self) -> (u32, u32) {
+        [
+            Some(&self.pool),
+            Some(self.reads.pool()),
+            self.audit.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(Pool::state)
+        .fold((0, 0), |(open, idle), s| {
+            (open + s.connections, idle + s.idle_connections)
+        })
     }
 }
 
@@ -249,13 +303,22 @@ pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
     };
     let sqlite = writer.is_some();
     let pool = build_pool(&url, size, sqlite)?;
-    let reads = sqlite
-        .then(|| build_pool(&url, inline_readers(), true))
-        .transpose()?;
+    let (reads, audit) = if sqlite {
+        (
+            Reads::Inline(build_pool(&url, inline_readers(), true)?),
+            None,
+        )
+    } else {
+        (
+            Reads::Blocking(build_pool(&url, size, false)?),
+            Some(build_pool(&url, 1, false)?),
+        )
+    };
     Ok(DbPool {
         pool,
         writer,
         reads,
+        audit,
     })
 }
 
@@ -392,11 +455,20 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let Some(reads) = &pool.reads else {
-        return run(pool, move |conn| f(conn)).await;
-    };
-    let mut conn = reads.get()?;
-    f(&mut conn)
+    match &pool.reads {
+        Reads::Inline(reads) => {
+            let mut conn = reads.get()?;
+            f(&mut conn)
+        }
+        Reads::Blocking(reads) => {
+            let reads = reads.clone();
+            web::block(move || {
+                let mut conn = reads.get()?;
+                f(&mut conn)
+            })
+            .await?
+        }
+    }
 }
 
 /// Runs `f`, which writes with one statement at most, atomically and durably. On SQLite that is [`write_tx`]. On
@@ -466,13 +538,7 @@ mod tests {
                       VALUES ('i', 'Test', 'NGO', 'Street 1', '2026-12-01 00:00:00')";
         let refused = conn.batch_execute(insert).unwrap_err().to_string();
         assert!(refused.contains("readonly"), "{refused}");
-        let inline = pool
-            .reads
-            .as_ref()
-            .unwrap()
-            .get()
-            .unwrap()
-            .batch_execute(insert);
+        let inline = pool.reads.pool().get().unwrap().batch_execute(insert);
         assert!(inline.unwrap_err().to_string().contains("readonly"));
         write_tx(&mut conn, |c| Ok(c.batch_execute(insert)?)).unwrap();
         assert_eq!(pool.write_stats(), (1, 1));

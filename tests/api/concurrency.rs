@@ -157,3 +157,88 @@ async fn the_feed_holds_back_events_behind_a_transaction_still_running() {
     let types: Vec<&str> = after.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["test.older", "application.submitted"], "{before:?}");
 }
+
+/// On PostgreSQL a write holds its pooled connection until it commits. Reads and the read-audit writer have
+/// connections of their own, so a read answers while every write connection is held by a write that waits (here,
+/// for a table lock another session holds), instead of queueing for one.
+#[tokio::test]
+async fn reads_answer_while_every_write_connection_is_held_by_a_waiting_write() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let app = crate::helpers::spawn_app_with(|c| c.pool_size = 1).await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let person = app
+        .create_person("mopr-staff", &json!({"first_name": "Jan", "last_name": "Czytany", "birth_date": "1970-01-01", "sex": "male"}))
+        .await;
+    let token = app.token("mopr-staff").await;
+
+    // Another session blocks inserts into persons (reads of it stay allowed) until told to commit.
+    let url = app.database_url.clone();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let locker = std::thread::spawn(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            diesel::sql_query("LOCK TABLE persons IN SHARE ROW EXCLUSIVE MODE").execute(conn)?;
+            locked_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok(())
+        })
+        .unwrap();
+    });
+    locked_rx.recv().unwrap();
+
+    // A registration takes the only write connection and waits for the lock.
+    let write = {
+        let request = app
+            .request(Method::POST, "/api/v1/persons")
+            .bearer_auth(&token)
+            .json(&json!({"first_name": "Anna", "last_name": "Czekająca", "birth_date": "1980-02-02", "sex": "female"}));
+        tokio::spawn(async move { request.send().await.unwrap().status() })
+    };
+    let mut admin = PgConnection::establish(&app.database_url).unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let waiting = |admin: &mut PgConnection| {
+        diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .get_result::<Waiting>(admin)
+        .unwrap()
+        .n
+    };
+    let started = std::time::Instant::now();
+    while waiting(&mut admin) == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the registration never reached the lock"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    // An audited read and a plain one both answer well within the pool's 5-second checkout timeout.
+    let id = person["id"].as_str().unwrap();
+    for path in [
+        format!("/api/v1/persons/{id}"),
+        "/api/v1/deadlines".to_owned(),
+    ] {
+        let resp = app
+            .request(Method::GET, &path)
+            .bearer_auth(&token)
+            .timeout(std::time::Duration::from_secs(3))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path} waited for the write: {e}"));
+        assert_eq!(resp.status(), 200, "{path}");
+    }
+    assert!(!write.is_finished(), "the registration is still waiting");
+
+    release_tx.send(()).unwrap();
+    locker.join().unwrap();
+    assert_eq!(write.await.unwrap(), 201);
+}
