@@ -316,6 +316,10 @@ fn wrk_with(
     parse_wrk(&String::from_utf8_lossy(&out.stdout))
 }
 
+/// Reads the persons of the ids file in turn.
+const GET_PERSON_LUA: &str =
+    "request = function() return wrk.format(\"GET\", \"/api/v1/persons/\" .. next_id()) end\n";
+
 const LUA_COMMON: &str = r#"
 local ids = {}
 local file = os.getenv("IDS_FILE")
@@ -501,20 +505,10 @@ fn run_backend(
     };
     // Warm-up, not recorded: the page cache, the pools' connections and their statement caches start cold after
     // the restart, and the first measured run used to pay for it in its tail.
-    run_for(
-        "warm_up",
-        "request = function() return wrk.format(\"GET\", \"/api/v1/persons/\" .. next_id()) end\n"
-            .into(),
-        &ids,
-        2,
-    );
+    run_for("warm_up", GET_PERSON_LUA.into(), &ids, 2);
     add(
         "GET /persons/{id} (audited read)",
-        run(
-            "get_person",
-            "request = function() return wrk.format(\"GET\", \"/api/v1/persons/\" .. next_id()) end\n".into(),
-            &ids,
-        ),
+        run("get_person", GET_PERSON_LUA.into(), &ids),
     );
     // The same kind of request without an audit record: one row by key, the token and account checks and the
     // framework's middleware, so the audited read's rate can be read against what the rest of the path allows.
@@ -567,32 +561,24 @@ fn run_backend(
     // two still share the machine's cores with the service as one wrk does), started together. A read's response
     // waits for its audit record's commit, which on SQLite shares the one writer with the writes.
     {
-        let read = script(
-            dir,
-            "mixed_read",
-            "request = function() return wrk.format(\"GET\", \"/api/v1/persons/\" .. next_id()) end\n",
-        );
+        let read = script(dir, "mixed_read", GET_PERSON_LUA);
         let write = script(
             dir,
             "mixed_write",
             "wrk.method = \"POST\"\nwrk.body = '{\"first_name\":\"Anna\",\"last_name\":\"Mieszana\",\"birth_date\":\"1970-01-01\",\"sex\":\"female\"}'\nwrk.path = \"/api/v1/persons\"\n",
         );
-        let mut e = env(&ids);
-        e.retain(|(k, _)| *k != "THREADS");
-        e.push(("THREADS", "1".into()));
-        let e: Vec<(String, String)> = e.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        let base = service.base.clone();
-        let writer = {
-            let e = e.clone();
-            std::thread::spawn(move || {
-                let e: Vec<(&str, &str)> =
-                    e.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                wrk_with(&base, &write, seconds, &e, 16, 1)
-            })
-        };
-        let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let reads = wrk_with(&service.base, &read, seconds, &e, CONNECTIONS - 16, 1);
-        let writes = writer.join().expect("the writing wrk ran");
+        // One wrk thread each, so each script walks the ids as thread 0 of 1.
+        let ids = ids.display().to_string();
+        let e = [
+            ("TOKEN", staff.as_str()),
+            ("IDS_FILE", ids.as_str()),
+            ("THREADS", "1"),
+        ];
+        let (reads, writes) = std::thread::scope(|s| {
+            let writer = s.spawn(|| wrk_with(&service.base, &write, seconds, &e, 16, 1));
+            let reads = wrk_with(&service.base, &read, seconds, &e, CONNECTIONS - 16, 1);
+            (reads, writer.join().expect("the writing wrk ran"))
+        });
         add("GET /persons/{id} on 48 connections while 16 create", reads);
         add("POST /persons on 16 connections while 48 read", writes);
     }

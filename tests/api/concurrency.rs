@@ -113,7 +113,6 @@ async fn concurrent_filings_each_reach_the_feed_exactly_once() {
 /// reader's cursor never passes an event that was still to commit. (SQLite has one writer: nothing to hold back.)
 #[tokio::test]
 async fn the_feed_holds_back_events_behind_a_transaction_still_running() {
-    use diesel::{Connection, PgConnection, RunQueryDsl};
     let app = spawn_app().await;
     if !app.database_url.starts_with("postgres") {
         return;
@@ -121,24 +120,13 @@ async fn the_feed_holds_back_events_behind_a_transaction_still_running() {
     let mopr = app.institution_id("MOPR").await;
     let (before, cursor) = app.feed("mopr-staff", None).await;
     // An older transaction writes an event to MOPR's feed and stays open.
-    let url = app.database_url.clone();
-    let (opened_tx, opened_rx) = std::sync::mpsc::channel::<()>();
-    let (commit_tx, commit_rx) = std::sync::mpsc::channel::<()>();
-    let older = std::thread::spawn(move || {
-        let mut conn = PgConnection::establish(&url).unwrap();
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            diesel::sql_query(format!(
-                "INSERT INTO events (id, institution_id, event_type, resource_type, resource_id, occurred_at) \
-                 VALUES ('older-event', '{mopr}', 'test.older', 'referral_application', 'x', now())"
-            ))
-            .execute(conn)?;
-            opened_tx.send(()).unwrap();
-            commit_rx.recv().unwrap();
-            Ok(())
-        })
-        .unwrap();
-    });
-    opened_rx.recv().unwrap();
+    let older = OpenTransaction::start(
+        &app.database_url,
+        format!(
+            "INSERT INTO events (id, institution_id, event_type, resource_type, resource_id, occurred_at) \
+             VALUES ('older-event', '{mopr}', 'test.older', 'referral_application', 'x', now())"
+        ),
+    );
     // A newer change commits first: an NGO files an application, MOPR gets `application.submitted`.
     app.file_application("ngo-staff", "ngo-staff", today())
         .await;
@@ -151,8 +139,7 @@ async fn the_feed_holds_back_events_behind_a_transaction_still_running() {
         held_cursor, cursor,
         "the cursor does not move past what is unsettled"
     );
-    commit_tx.send(()).unwrap();
-    older.join().unwrap();
+    older.commit();
     let (after, _) = app.feed("mopr-staff", held_cursor.as_deref()).await;
     let types: Vec<&str> = after.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["test.older", "application.submitted"], "{before:?}");
@@ -174,20 +161,10 @@ async fn reads_answer_while_every_write_connection_is_held_by_a_waiting_write() 
     let token = app.token("mopr-staff").await;
 
     // Another session blocks inserts into persons (reads of it stay allowed) until told to commit.
-    let url = app.database_url.clone();
-    let (locked_tx, locked_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let locker = std::thread::spawn(move || {
-        let mut conn = PgConnection::establish(&url).unwrap();
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            diesel::sql_query("LOCK TABLE persons IN SHARE ROW EXCLUSIVE MODE").execute(conn)?;
-            locked_tx.send(()).unwrap();
-            release_rx.recv().unwrap();
-            Ok(())
-        })
-        .unwrap();
-    });
-    locked_rx.recv().unwrap();
+    let locker = OpenTransaction::start(
+        &app.database_url,
+        "LOCK TABLE persons IN SHARE ROW EXCLUSIVE MODE".into(),
+    );
 
     // A registration takes the only write connection and waits for the lock.
     let write = {
@@ -238,7 +215,39 @@ async fn reads_answer_while_every_write_connection_is_held_by_a_waiting_write() 
     }
     assert!(!write.is_finished(), "the registration is still waiting");
 
-    release_tx.send(()).unwrap();
-    locker.join().unwrap();
+    locker.commit();
     assert_eq!(write.await.unwrap(), 201);
+}
+
+/// A transaction of another PostgreSQL session that has run one statement and stays open until `commit`.
+struct OpenTransaction {
+    commit: std::sync::mpsc::Sender<()>,
+    session: std::thread::JoinHandle<()>,
+}
+
+impl OpenTransaction {
+    /// Returns once `sql` has run inside the open transaction.
+    fn start(url: &str, sql: String) -> Self {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        let url = url.to_owned();
+        let (opened_tx, opened_rx) = std::sync::mpsc::channel::<()>();
+        let (commit, commit_rx) = std::sync::mpsc::channel::<()>();
+        let session = std::thread::spawn(move || {
+            let mut conn = PgConnection::establish(&url).unwrap();
+            conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                diesel::sql_query(sql).execute(conn)?;
+                opened_tx.send(()).unwrap();
+                commit_rx.recv().unwrap();
+                Ok(())
+            })
+            .unwrap();
+        });
+        opened_rx.recv().unwrap();
+        OpenTransaction { commit, session }
+    }
+
+    fn commit(self) {
+        self.commit.send(()).unwrap();
+        self.session.join().unwrap();
+    }
 }
