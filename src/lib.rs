@@ -224,6 +224,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         .max(2);
     let json_limit = state.config.json_limit_bytes;
     let cors_origins = state.config.cors_allowed_origins.clone();
+    let access_log = log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -269,11 +270,13 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                 !cors_origins.is_empty(),
                 http::cors(&cors_origins),
             ))
-            // Paths carry only ids; the query string is left out because searches may carry a PESEL.
-            .wrap(
+            // Paths carry only ids; the query string is left out because searches may carry a PESEL. Left out when
+            // the log level drops its lines: it renders each request's fields before it knows they go nowhere.
+            .wrap(Condition::new(
+                access_log,
                 Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
                     .custom_request_replace("method", |req| req.method().to_string()),
-            )
+            ))
     })
     .workers(workers)
     // A unit of work holds a pooled connection, so more blocking threads than connections only wait (and cost

@@ -54,9 +54,10 @@ pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> Result<
 }
 
 pub fn insert(conn: &mut DbConnection, event: &NewAuditEvent) -> Result<(), ApiError> {
-    diesel::insert_into(audit_events::table)
+    // Every change writes one: on the inner connection (see `per_backend!`).
+    crate::per_backend!(conn, c => diesel::insert_into(audit_events::table)
         .values(event)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -177,18 +177,19 @@ pub fn principal_is_active(
     kind: PrincipalType,
     id: &str,
 ) -> Result<bool, ApiError> {
-    let active = match kind {
+    // Every authenticated request runs this: on the inner connection (see `per_backend!`).
+    let active = crate::per_backend!(conn, c => match kind {
         PrincipalType::User => users::table
             .find(id)
             .select(users::active)
-            .get_result::<bool>(conn)
+            .get_result::<bool>(c)
             .optional()?,
         PrincipalType::Client => api_clients::table
             .find(id)
             .select(api_clients::active)
-            .get_result::<bool>(conn)
+            .get_result::<bool>(c)
             .optional()?,
-    };
+    });
     Ok(active.unwrap_or(false))
 }
 
@@ -213,16 +214,17 @@ pub fn active_among<'p>(
         if ids.is_empty() {
             continue;
         }
-        let found: Vec<String> = match kind {
+        // The audit writer's every commit runs this: on the inner connection (see `per_backend!`).
+        let found: Vec<String> = crate::per_backend!(conn, c => match kind {
             PrincipalType::User => users::table
-                .filter(users::id.eq_any(ids).and(users::active))
+                .filter(users::id.eq_any(&ids).and(users::active))
                 .select(users::id)
-                .load(conn)?,
+                .load(c)?,
             PrincipalType::Client => api_clients::table
-                .filter(api_clients::id.eq_any(ids).and(api_clients::active))
+                .filter(api_clients::id.eq_any(&ids).and(api_clients::active))
                 .select(api_clients::id)
-                .load(conn)?,
-        };
+                .load(c)?,
+        });
         active.extend(found.into_iter().map(|id| (kind, id)));
     }
     Ok(active)

@@ -27,11 +27,12 @@ pub fn insert(conn: &mut DbConnection, row: &InstitutionRow) -> Result<(), ApiEr
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<InstitutionRow>, ApiError> {
-    Ok(institutions::table
+    // Every institution-scoped check reads this row: on the inner connection (see `per_backend!`).
+    Ok(crate::per_backend!(conn, c => institutions::table
         .find(id)
         .select(InstitutionRow::as_select())
-        .get_result(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 pub fn list(

@@ -74,11 +74,12 @@ pub fn is_visible(
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PersonRow>, ApiError> {
-    Ok(persons::table
+    // On the inner connection: see `per_backend!`.
+    Ok(crate::per_backend!(conn, c => persons::table
         .find(id)
         .select(PersonRow::as_select())
-        .get_result(conn)
-        .optional()?)
+        .get_result(c)
+        .optional())?)
 }
 
 /// The person, if it exists and the scope may see it; `None` either way otherwise.
@@ -90,7 +91,8 @@ pub fn get_visible(
     // One statement, not a lookup and then an access check: this is the hottest read of the API.
     match scope {
         PersonScope::All => get(conn, id),
-        PersonScope::Institution(inst) => Ok(persons::table
+        // On the inner connection: see `per_backend!`.
+        PersonScope::Institution(inst) => Ok(crate::per_backend!(conn, c => persons::table
             .filter(persons::id.eq(id))
             .filter(diesel::dsl::exists(
                 person_access::table
@@ -98,8 +100,8 @@ pub fn get_visible(
                     .filter(person_access::person_id.eq(persons::id)),
             ))
             .select(PersonRow::as_select())
-            .get_result(conn)
-            .optional()?),
+            .get_result(c)
+            .optional())?),
     }
 }
 
