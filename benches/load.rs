@@ -9,9 +9,10 @@
 //! chooses the registry sizes (default 10,000), `LOAD_SECONDS` the length of each run (default 10).
 //!
 //! For each backend and size it seeds the registry, files applications and signs programmes through the API,
-//! restarts the service on the existing database (timing how long until `/health/ready` answers), then runs each
-//! hot endpoint for `LOAD_SECONDS` with 64 connections, and reads and writes together (48 + 16 connections), and
-//! prints req/s, p50, p99 and errors, and the service's RSS.
+//! restarts the service on the existing database (timing how long until `/health/ready` answers), measures the
+//! baselines again (the machine's speed drifts within a run, so each half's ratios are to the baselines of its own
+//! moment), then runs each hot endpoint for `LOAD_SECONDS` with 64 connections, and reads and writes together
+//! (48 + 16 connections), and prints req/s, p50, p99 and errors, and the service's RSS.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -359,8 +360,9 @@ fn ids_file(dir: &Path, name: &str, ids: &[String]) -> PathBuf {
     path
 }
 
-/// A constant, person-sized JSON from actix-web: the framework's ceiling on this machine, in the same run.
-fn baseline(dir: &Path, seconds: u64) -> Run {
+/// A constant, person-sized JSON from actix-web: the framework's ceiling on this machine, in the same run. Started
+/// once; each half of the run measures it again just before its own rows ([`References`]).
+fn start_baseline() -> String {
     let port = free_port();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -395,12 +397,32 @@ fn baseline(dir: &Path, seconds: u64) -> Run {
         });
     });
     rx.recv().unwrap();
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The baselines as measured just before one half's rows: this machine's speed drifts by a third and more within
+/// one run, so each half's ratios are taken against its own.
+struct References {
+    constant: Run,
+    pgbench: Option<f64>,
+}
+
+/// Measures the constant-JSON endpoint at `base` and, when `pgbench` is given, `pgbench -S`.
+fn measure_references(
+    dir: &Path,
+    base: &str,
+    pgbench: Option<&PgBench>,
+    seconds: u64,
+) -> References {
     let s = script(
         dir,
         "constant",
         "request = function() return wrk.format(\"GET\", \"/constant\") end\n",
     );
-    wrk(&format!("http://127.0.0.1:{port}"), &s, seconds, &[])
+    References {
+        constant: wrk(base, &s, seconds, &[]),
+        pgbench: pgbench.and_then(|b| b.measure(seconds)),
+    }
 }
 
 /// `pgbench -S` (select-only) with 64 clients against a scratch database on the same server.
@@ -414,61 +436,97 @@ fn on_database(url: &str, db: &str) -> Option<String> {
     })
 }
 
-fn pgbench(admin_url: &str, seconds: u64) -> Option<f64> {
-    let db = "reintegra_load_pgbench";
-    let url = on_database(admin_url, db)?;
-    let psql = |sql: &str| {
+/// `pgbench`'s scratch database (scale 10), set up once for the whole run and dropped at its end: dropping a
+/// database makes PostgreSQL checkpoint, and a checkpoint of the freshly loaded tables between two halves stalled the
+/// rows measured after it.
+struct PgBench {
+    admin_url: String,
+    url: String,
+}
+
+const PGBENCH_DB: &str = "reintegra_load_pgbench";
+
+impl PgBench {
+    fn psql(admin_url: &str, sql: &str) -> bool {
         Command::new("psql")
             .args([admin_url, "-q", "-c", sql])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-    };
-    psql(&format!("DROP DATABASE IF EXISTS {db}")).ok()?;
-    psql(&format!("CREATE DATABASE {db}")).ok()?;
-    Command::new("pgbench")
-        .args(["-i", "-q", "-s", "10", &url])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    let out = Command::new("pgbench")
-        .args([
-            "-S",
-            "-n",
-            "-c",
-            "64",
-            "-j",
-            "2",
-            "-T",
-            &seconds.to_string(),
-            &url,
-        ])
-        .output()
-        .ok()?;
-    psql(&format!("DROP DATABASE IF EXISTS {db}")).ok()?;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find(|l| l.starts_with("tps = "))
-        .and_then(|l| l.split_whitespace().nth(2))
-        .and_then(|v| v.parse().ok())
+            .is_ok_and(|s| s.success())
+    }
+
+    fn setup(admin_url: &str) -> Option<Self> {
+        let url = on_database(admin_url, PGBENCH_DB)?;
+        Self::psql(admin_url, &format!("DROP DATABASE IF EXISTS {PGBENCH_DB}"));
+        if !Self::psql(admin_url, &format!("CREATE DATABASE {PGBENCH_DB}")) {
+            return None;
+        }
+        let bench = PgBench {
+            admin_url: admin_url.to_owned(),
+            url,
+        };
+        let loaded = Command::new("pgbench")
+            .args(["-i", "-q", "-s", "10", &bench.url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        // The load's dirty pages are written now, not during a later measurement.
+        (loaded && Self::psql(admin_url, "CHECKPOINT")).then_some(bench)
+    }
+
+    /// `pgbench -S` with 64 clients for `seconds`: its transactions per second.
+    fn measure(&self, seconds: u64) -> Option<f64> {
+        let out = Command::new("pgbench")
+            .args([
+                "-S",
+                "-n",
+                "-c",
+                "64",
+                "-j",
+                "2",
+                "-T",
+                &seconds.to_string(),
+            ])
+            .arg(&self.url)
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.starts_with("tps = "))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .and_then(|v| v.parse().ok())
+    }
 }
 
-struct Row {
-    backend: String,
+impl Drop for PgBench {
+    fn drop(&mut self) {
+        Self::psql(
+            &self.admin_url,
+            &format!("DROP DATABASE IF EXISTS {PGBENCH_DB}"),
+        );
+    }
+}
+
+/// One backend at one registry size: its baselines and its rows, measured in that order.
+struct Half {
+    backend: &'static str,
     persons: usize,
-    endpoint: &'static str,
-    run: Run,
+    references: References,
+    rows: Vec<(&'static str, Run)>,
 }
 
+/// Seeds and measures one half; `references` measures the baselines once the service is warm, right before the
+/// rows. Returns the half with the time until ready and the RSS now and at its peak.
 fn run_backend(
-    backend: &str,
+    backend: &'static str,
     url: &str,
     persons: usize,
     dir: &Path,
     seconds: u64,
-    rows: &mut Vec<Row>,
-) -> (Duration, (f64, f64)) {
+    references: impl FnOnce() -> References,
+) -> (Half, Duration, (f64, f64)) {
     let person_ids = seed(url, persons);
     let (service, ready) = start(url);
     let c = Client::new(&service.base);
@@ -495,17 +553,12 @@ fn run_backend(
         wrk(&service.base, &s, seconds, &e)
     };
     let run = |name: &'static str, body: String, file: &Path| run_for(name, body, file, seconds);
-    let mut add = |endpoint: &'static str, r: Run| {
-        rows.push(Row {
-            backend: backend.to_owned(),
-            persons,
-            endpoint,
-            run: r,
-        })
-    };
+    let mut rows = Vec::new();
+    let mut add = |endpoint: &'static str, r: Run| rows.push((endpoint, r));
     // Warm-up, not recorded: the page cache, the pools' connections and their statement caches start cold after
     // the restart, and the first measured run used to pay for it in its tail.
     run_for("warm_up", GET_PERSON_LUA.into(), &ids, 2);
+    let references = references();
     add(
         "GET /persons/{id} (audited read)",
         run("get_person", GET_PERSON_LUA.into(), &ids),
@@ -630,7 +683,13 @@ fn run_backend(
         ),
     );
     let memory = rss(&service);
-    (ready, memory)
+    let half = Half {
+        backend,
+        persons,
+        references,
+        rows,
+    };
+    (half, ready, memory)
 }
 
 fn ensure_wrk() {
@@ -663,41 +722,51 @@ fn main() {
     let pg_admin = std::env::var("LOAD_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into());
     let dir = tempfile::tempdir().unwrap();
-    let mut rows = Vec::new();
-    let constant = baseline(dir.path(), seconds);
-    let pg = if pg_admin == "none" {
-        None
-    } else {
-        pgbench(&pg_admin, seconds)
-    };
+    let constant = start_baseline();
+    // The PostgreSQL halves need a server that answers at `LOAD_DATABASE_URL`.
+    let pg = (pg_admin != "none"
+        && Command::new("psql")
+            .args([pg_admin.as_str(), "-q", "-c", "SELECT 1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success()))
+    .then_some(pg_admin.as_str());
+    let pgbench = pg.and_then(PgBench::setup);
+    let references = |pg: Option<&PgBench>| measure_references(dir.path(), &constant, pg, seconds);
+    let mut halves = Vec::new();
     let mut notes = Vec::new();
     for &n in &sizes {
         let sqlite = dir.path().join(format!("load-{n}.db"));
-        let (ready, (rss_now, rss_peak)) = run_backend(
+        let (half, ready, (rss_now, rss_peak)) = run_backend(
             "SQLite",
             &sqlite.display().to_string(),
             n,
             dir.path(),
             seconds,
-            &mut rows,
+            || references(None),
         );
+        halves.push(half);
         notes.push(format!(
             "SQLite, {n} persons: ready {} ms after start on the existing database; RSS {rss_now:.0} MiB after the load, peak {rss_peak:.0} MiB",
             ready.as_millis()
         ));
-        if pg.is_some() {
+        if let Some(pg_admin) = pg {
             let db = format!("reintegra_load_{n}");
-            let url = on_database(&pg_admin, &db).unwrap();
+            let url = on_database(pg_admin, &db).unwrap();
             let psql = |sql: String| {
                 Command::new("psql")
-                    .args([pg_admin.as_str(), "-q", "-c", &sql])
+                    .args([pg_admin, "-q", "-c", &sql])
                     .status()
                     .unwrap()
             };
             psql(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
             psql(format!("CREATE DATABASE {db}"));
-            let (ready, (rss_now, rss_peak)) =
-                run_backend("PostgreSQL", &url, n, dir.path(), seconds, &mut rows);
+            let (half, ready, (rss_now, rss_peak)) =
+                run_backend("PostgreSQL", &url, n, dir.path(), seconds, || {
+                    references(pgbench.as_ref())
+                });
+            halves.push(half);
             psql(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
             notes.push(format!(
                 "PostgreSQL, {n} persons: ready {} ms after start on the existing database; RSS {rss_now:.0} MiB after the load, peak {rss_peak:.0} MiB",
@@ -706,7 +775,8 @@ fn main() {
         }
     }
     println!(
-        "\n{} connections, {} wrk threads, {seconds} s per run, on {} cores\n",
+        "\n{} connections, {} wrk threads, {seconds} s per run, on {} cores; each half's ratios are to the baselines \
+         measured just before it\n",
         CONNECTIONS,
         THREADS,
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -715,32 +785,32 @@ fn main() {
         "| backend | persons | endpoint | req/s | p50 ms | p99 ms | errors | vs constant JSON | vs pgbench -S |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    println!(
-        "| actix-web | – | constant JSON (baseline) | {:.0} | {:.2} | {:.2} | {} | 100% | |",
-        constant.rps, constant.p50_ms, constant.p99_ms, constant.errors
-    );
-    if let Some(tps) = pg {
+    for half in &halves {
+        let (backend, persons) = (half.backend, half.persons);
+        let constant = &half.references.constant;
         println!(
-            "| PostgreSQL | – | pgbench -S, 64 clients (baseline) | {tps:.0} | | | | | 100% |"
+            "| actix-web | {persons} | constant JSON, before this half (baseline) | {:.0} | {:.2} | {:.2} | {} | 100% | |",
+            constant.rps, constant.p50_ms, constant.p99_ms, constant.errors
         );
-    }
-    for r in &rows {
-        let vs_pg = match (r.backend.as_str(), pg) {
-            ("PostgreSQL", Some(tps)) => format!("{:.0}%", 100.0 * r.run.rps / tps),
-            _ => String::new(),
-        };
-        println!(
-            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {} | {:.1}% | {} |",
-            r.backend,
-            r.persons,
-            r.endpoint,
-            r.run.rps,
-            r.run.p50_ms,
-            r.run.p99_ms,
-            r.run.errors,
-            100.0 * r.run.rps / constant.rps,
-            vs_pg
-        );
+        let pgbench = half.references.pgbench;
+        if let Some(tps) = pgbench {
+            println!(
+                "| PostgreSQL | {persons} | pgbench -S, 64 clients, before this half (baseline) | {tps:.0} | | | | | 100% |"
+            );
+        }
+        for (endpoint, run) in &half.rows {
+            let vs_pg = pgbench.map_or(String::new(), |tps| {
+                format!("{:.0}%", 100.0 * run.rps / tps)
+            });
+            println!(
+                "| {backend} | {persons} | {endpoint} | {:.0} | {:.2} | {:.2} | {} | {:.1}% | {vs_pg} |",
+                run.rps,
+                run.p50_ms,
+                run.p99_ms,
+                run.errors,
+                100.0 * run.rps / constant.rps,
+            );
+        }
     }
     println!();
     for n in notes {
