@@ -40,16 +40,37 @@ pub struct AuditEventRow {
 /// PostgreSQL's 65,535 bound parameters.
 pub const ROWS_PER_STATEMENT: usize = 3000;
 
-/// Inserts several records (the group commit's batch), one statement per [`ROWS_PER_STATEMENT`].
+/// Inserts several records (the group commit's batch), one statement per [`ROWS_PER_STATEMENT`] on PostgreSQL.
 pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> Result<(), ApiError> {
     // Multi-row VALUES is backend-specific in diesel, so it runs on the inner connection.
-    crate::per_backend!(conn, c => {
-        for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            diesel::insert_into(audit_events::table)
-                .values(chunk)
-                .execute(c)?;
+    crate::per_backend!(conn,
+        pg c => {
+            // One round trip per statement matters more here than preparing it anew each time.
+            for chunk in events.chunks(ROWS_PER_STATEMENT) {
+                diesel::insert_into(audit_events::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        },
+        sqlite c => {
+            // A batch's SQL grows with its row count, so diesel prepares it at every use; on SQLite (no round
+            // trips) fixed-size chunks are cheaper: each size is one statement, prepared once and cached.
+            let mut rest = events;
+            macro_rules! insert_chunks_of {
+                ($n:literal) => {
+                    while let Some((chunk, tail)) = rest.split_first_chunk::<$n>() {
+                        diesel::insert_into(audit_events::table).values(chunk).execute(c)?;
+                        rest = tail;
+                    }
+                };
+            }
+            insert_chunks_of!(256);
+            insert_chunks_of!(64);
+            insert_chunks_of!(16);
+            insert_chunks_of!(4);
+            insert_chunks_of!(1);
         }
-    });
+    );
     Ok(())
 }
 
@@ -104,4 +125,53 @@ pub fn list(
     Ok(q.order(audit_events::id.desc())
         .limit(page.limit + 1)
         .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(n: usize) -> NewAuditEvent {
+        NewAuditEvent {
+            id: format!("{n:08}"),
+            occurred_at: crate::db::now(),
+            actor_id: "actor".into(),
+            actor_institution_id: None,
+            action: super::super::Action::Read,
+            resource_type: "person".into(),
+            resource_id: format!("person-{n}"),
+            person_id: Some(format!("person-{n}")),
+            request_id: format!("request-{n}"),
+            detail: None,
+        }
+    }
+
+    /// SQLite writes a batch in fixed-size chunks: every size, including those that leave a remainder at each
+    /// chunk size, must write exactly its records, in one atomic write.
+    #[test]
+    fn a_batch_of_any_size_is_written_whole_on_sqlite() {
+        let path =
+            std::env::temp_dir().join(format!("reintegra-audit-{}.db", uuid::Uuid::now_v7()));
+        let pool = crate::db::connect(&path.display().to_string(), 1).unwrap();
+        crate::db::migrate(&pool).unwrap();
+        let mut conn = pool.get().unwrap();
+        let mut written = 0;
+        for size in [0, 1, 3, 4, 5, 17, 64, 85, 255, 256, 341, 1024] {
+            let rows: Vec<_> = (written..written + size).map(record).collect();
+            crate::db::write_tx(&mut conn, |c| insert_many(c, &rows)).unwrap();
+            written += size;
+            let ids: Vec<String> = audit_events::table
+                .select(audit_events::id)
+                .order(audit_events::id)
+                .load(&mut *conn)
+                .unwrap();
+            let expected: Vec<String> = (0..written).map(|n| format!("{n:08}")).collect();
+            assert_eq!(ids, expected, "after a batch of {size}");
+        }
+        drop(conn);
+        drop(pool);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }
