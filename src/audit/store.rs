@@ -36,8 +36,8 @@ pub struct AuditEventRow {
     pub detail: Option<String>,
 }
 
-/// Most records [`insert_many`] writes with one statement: ten values each, within SQLite's 32,766 and
-/// PostgreSQL's 65,535 bound parameters.
+/// Most records [`insert_many`] writes with one statement on PostgreSQL (ten values each, within its 65,535 bound
+/// parameters); on SQLite its chunks hold at most 256.
 pub const ROWS_PER_STATEMENT: usize = 3000;
 
 /// Inserts several records (the group commit's batch), one statement per [`ROWS_PER_STATEMENT`] on PostgreSQL.
@@ -147,11 +147,11 @@ mod tests {
     }
 
     /// SQLite writes a batch in fixed-size chunks: every size, including those that leave a remainder at each
-    /// chunk size, must write exactly its records, in one atomic write.
+    /// chunk size, must write exactly its records.
     #[test]
     fn a_batch_of_any_size_is_written_whole_on_sqlite() {
-        let path =
-            std::env::temp_dir().join(format!("reintegra-audit-{}.db", uuid::Uuid::now_v7()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.db");
         let pool = crate::db::connect(&path.display().to_string(), 1).unwrap();
         crate::db::migrate(&pool).unwrap();
         let mut conn = pool.get().unwrap();
@@ -167,11 +167,6 @@ mod tests {
                 .unwrap();
             let expected: Vec<String> = (0..written).map(|n| format!("{n:08}")).collect();
             assert_eq!(ids, expected, "after a batch of {size}");
-        }
-        drop(conn);
-        drop(pool);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
     }
 }
