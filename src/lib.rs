@@ -6,6 +6,7 @@
 pub mod admission_lists;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod calendar;
 pub mod care_homes;
 pub mod config;
@@ -129,6 +130,7 @@ pub struct Application {
     port: u16,
     server: Server,
     clock: Arc<calendar::Clock>,
+    background: background::Background,
 }
 
 impl Application {
@@ -164,17 +166,30 @@ impl Application {
             .local_addr()
             .map_err(|e| StartError::Other(e.to_string()))?
             .port();
-        idempotency::start_cleanup(pool.clone());
         let webhook_counters = Arc::new(webhooks::dispatch::Counters::default());
-        webhooks::dispatch::start(
-            pool.clone(),
-            config.webhooks.clone(),
-            webhook_counters.clone(),
-        );
+        let mut background = background::Background::new();
+        {
+            let (pool, settings, counters) = (
+                pool.clone(),
+                config.webhooks.clone(),
+                webhook_counters.clone(),
+            );
+            background.spawn("background", move |stopping| async move {
+                futures_util::future::join(
+                    webhooks::dispatch::run(pool.clone(), settings, counters, stopping.clone()),
+                    idempotency::clean_up_hourly(pool, stopping),
+                )
+                .await;
+            });
+        }
         let clock = Arc::new(calendar::Clock::default());
         let audit_counters = Arc::new(audit::group::Counters::default());
+        let (audit, audit_writer) =
+            audit::group::AuditLog::start(pool.clone(), audit_counters.clone())
+                .map_err(|e| StartError::Other(format!("the audit writer did not start: {e}")))?;
+        background.adopt("audit-writer", audit_writer);
         let state = AppState {
-            audit: audit::group::AuditLog::start(pool.clone(), audit_counters.clone()),
+            audit,
             audit_counters,
             clock: clock.clone(),
             metrics: Arc::new(metrics::Metrics::new()),
@@ -189,6 +204,7 @@ impl Application {
             port,
             server,
             clock,
+            background,
         })
     }
 
@@ -201,9 +217,18 @@ impl Application {
         self.clock.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM; in-flight requests are allowed to finish.
+    /// The handle that stops the server (tests stop each service they start).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT or SIGTERM (or [`Application::server_handle`]'s stop); in-flight requests are allowed
+    /// to finish. Then stops the background work and waits for it and the audit writer to end (see
+    /// [`background`]), so that nothing the service started is still running when this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.background.stop();
+        served
     }
 }
 

@@ -55,13 +55,17 @@ pub struct Counters {
 }
 
 impl AuditLog {
-    pub fn start(pool: DbPool, counters: std::sync::Arc<Counters>) -> Self {
+    /// Starts the writer thread; its handle is for waiting until it has ended, which it does once every clone of
+    /// the returned log is dropped and what was sent before has been committed.
+    pub fn start(
+        pool: DbPool,
+        counters: std::sync::Arc<Counters>,
+    ) -> std::io::Result<(Self, std::thread::JoinHandle<()>)> {
         let (jobs, inbox) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("audit-writer".into())
-            .spawn(move || writer(pool, inbox, counters))
-            .expect("the audit writer thread starts");
-        AuditLog { jobs }
+            .spawn(move || writer(pool, inbox, counters))?;
+        Ok((AuditLog { jobs }, thread))
     }
 
     /// Returns once `principal`'s account is found active and `events` (there may be none) are committed; a

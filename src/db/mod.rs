@@ -307,16 +307,17 @@ pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
         None
     };
     let sqlite = writer.is_some();
-    let pool = build_pool(&url, size, sqlite)?;
+    let helpers = pool_helpers();
+    let pool = build_pool(&url, size, sqlite, &helpers)?;
     let (reads, audit) = if sqlite {
         (
-            Reads::Inline(build_pool(&url, inline_readers(), true)?),
+            Reads::Inline(build_pool(&url, inline_readers(), true, &helpers)?),
             None,
         )
     } else {
         (
-            Reads::Blocking(build_pool(&url, size, false)?),
-            Some(build_pool(&url, 1, false)?),
+            Reads::Blocking(build_pool(&url, size, false, &helpers)?),
+            Some(build_pool(&url, 1, false, &helpers)?),
         )
     };
     Ok(DbPool {
@@ -327,13 +328,29 @@ pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
     })
 }
 
+/// The threads that open connections in the background and retire idle ones, shared by a database's pools (r2d2
+/// would start three per pool). They end as soon as the last of those pools is dropped, instead of first running
+/// the idle-connection reaper's next round, up to 30 s later: a thread still opening a connection while the
+/// process exits can crash the exit (see [`crate::background`]).
+fn pool_helpers() -> Arc<scheduled_thread_pool::ScheduledThreadPool> {
+    Arc::new(
+        scheduled_thread_pool::ScheduledThreadPool::builder()
+            .num_threads(2)
+            .thread_name_pattern("db-pool-{}")
+            .on_drop_behavior(scheduled_thread_pool::OnPoolDropBehavior::DiscardPendingScheduled)
+            .build(),
+    )
+}
+
 /// A pool of `size` connections; SQLite's are read-only ([`ReadOnly`]).
 fn build_pool(
     url: &str,
     size: u32,
     sqlite: bool,
+    helpers: &Arc<scheduled_thread_pool::ScheduledThreadPool>,
 ) -> Result<Pool<ConnectionManager<DbConnection>>, DbStartError> {
     let mut builder = Pool::builder()
+        .thread_pool(helpers.clone())
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(5))
         .test_on_check_out(false);

@@ -178,20 +178,23 @@ impl StoredResponse {
     }
 }
 
-/// Drops records older than 24 hours; run at start-up and every hour.
-pub fn start_cleanup(pool: crate::db::DbPool) {
-    std::thread::Builder::new()
-        .name("idempotency-cleanup".into())
-        .spawn(move || {
-            loop {
-                if let Ok(mut conn) = pool.get()
-                    && let Err(e) = store::expire(&mut conn, db::now())
-                {
-                    log::warn!("idempotency cleanup: {e}");
-                }
-                std::thread::sleep(std::time::Duration::from_secs(3600));
-            }
+/// Drops records older than 24 hours, at start-up and every hour until the service stops; run on the background
+/// thread (see [`crate::background`]).
+pub async fn clean_up_hourly(pool: crate::db::DbPool, mut stopping: crate::background::Stopping) {
+    loop {
+        let p = pool.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            let mut conn = p.get().map_err(|e| e.to_string())?;
+            store::expire(&mut conn, db::now()).map_err(|e| e.to_string())
         })
-        .map(|_| ())
-        .unwrap_or_else(|e| log::warn!("idempotency cleanup thread not started: {e}"));
+        .await;
+        match swept {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::warn!("idempotency cleanup: {e}"),
+            Err(e) => log::warn!("idempotency cleanup task: {e}"),
+        }
+        if stopping.sleep(std::time::Duration::from_secs(3600)).await {
+            return;
+        }
+    }
 }

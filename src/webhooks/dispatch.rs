@@ -1,4 +1,4 @@
-//! The delivery worker: one thread per node that turns feed events into deliveries and sends the due ones.
+//! The delivery worker: one per node, on the service's background thread, that turns feed events into deliveries and sends the due ones.
 //!
 //! Deliveries come from the same outbox as `GET /api/v1/events`. Each endpoint keeps a cursor in its
 //! institution's feed; the worker reads the settled events after it and, in one transaction, records a delivery
@@ -20,6 +20,7 @@ use super::model::{
     next_retry, payload, sign,
 };
 use super::store;
+use crate::background::Stopping;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
 use crate::events::store::{FeedPosition, settled_after};
@@ -62,29 +63,14 @@ const FAN_OUT_BATCH: i64 = 200;
 /// Deliveries attempted at once.
 const SEND_BATCH: i64 = 32;
 
-/// Starts the worker thread.
-pub fn start(pool: DbPool, settings: Settings, counters: Arc<Counters>) {
-    let spawned = std::thread::Builder::new()
-        .name("webhooks".into())
-        .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    log::error!("webhook worker not started: {e}");
-                    return;
-                }
-            };
-            runtime.block_on(run(pool, settings, counters));
-        });
-    if let Err(e) = spawned {
-        log::error!("webhook worker not started: {e}");
-    }
-}
-
-async fn run(pool: DbPool, settings: Settings, counters: Arc<Counters>) {
+/// Delivers until the service stops; run on the background thread (see [`crate::background`]). A round in
+/// progress when the service stops is finished, its attempts being bounded by [`Settings::timeout`].
+pub async fn run(
+    pool: DbPool,
+    settings: Settings,
+    counters: Arc<Counters>,
+    mut stopping: Stopping,
+) {
     let client = match client(&settings) {
         Ok(c) => c,
         Err(e) => {
@@ -93,14 +79,14 @@ async fn run(pool: DbPool, settings: Settings, counters: Arc<Counters>) {
         }
     };
     let mut failing_since: Option<Instant> = None;
-    loop {
+    while !stopping.is_stopping() {
         match round(&pool, &client, &settings, &counters).await {
             Ok(sent) => {
                 if failing_since.take().is_some() {
                     log::info!("webhook worker reaches the database again");
                 }
-                if sent == 0 {
-                    tokio::time::sleep(settings.poll_interval).await;
+                if sent == 0 && stopping.sleep(settings.poll_interval).await {
+                    break;
                 }
             }
             Err(e) => {
@@ -112,7 +98,9 @@ async fn run(pool: DbPool, settings: Settings, counters: Arc<Counters>) {
                 let pause = since
                     .elapsed()
                     .clamp(settings.poll_interval, Duration::from_secs(30));
-                tokio::time::sleep(pause).await;
+                if stopping.sleep(pause).await {
+                    break;
+                }
             }
         }
     }

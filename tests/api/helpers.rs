@@ -69,7 +69,27 @@ pub struct TestApp {
     pub clock: std::sync::Arc<reintegra::calendar::Clock>,
     /// Demo users' tokens, signed in once per test: each sign-in costs an argon2 verification.
     tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// The service runs on a thread of its own, stopped and joined when the test ends (see `Drop`).
+    server: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
     _db: TestDb,
+}
+
+/// Stops the service and waits until everything it started has ended, before the database goes: a test process
+/// that left each test's threads running ended with hundreds of them, still polling deleted databases while the
+/// process exited, and once crashed in its exit.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The stop command is sent at once; the returned future would only wait for its completion, which the
+        // join below does.
+        drop(self.server.stop(false));
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+            && !std::thread::panicking()
+        {
+            panic!("the service's thread panicked");
+        }
+    }
 }
 
 /// Starts the service with demo data.
@@ -82,10 +102,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (db, url) = TestDb::create();
     let mut config = Config::for_tests(url.clone());
     adjust(&mut config);
-    let app = Application::build(config).expect("the service builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let clock = app.clock();
-    tokio::spawn(app.run_until_stopped());
+    let (started, start) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the service");
+        runtime.block_on(async move {
+            let app = Application::build(config).expect("the service builds");
+            let _ = started.send((app.port(), app.clock(), app.server_handle()));
+            app.run_until_stopped().await.expect("the service runs");
+        });
+    });
+    let (port, clock, server) = start.recv().expect("the service starts");
+    let address = format!("http://127.0.0.1:{port}");
     TestApp {
         address,
         client: reqwest::Client::builder()
@@ -95,6 +125,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         database_url: url,
         clock,
         tokens: Default::default(),
+        server,
+        thread: Some(thread),
         _db: db,
     }
 }
