@@ -174,6 +174,36 @@ macro_rules! per_backend {
     };
 }
 
+/// Runs `$body` with `$rows` rebound to a fixed-size array when the slice holds one to four rows, else to the slice.
+/// diesel prepares a multi-row `INSERT` from a slice anew at every use (its SQL grows with the row count, so it is
+/// never cached; PostgreSQL's log shows it as an `<unnamed>` statement), while an array's is one cached statement
+/// per size. The hot writes insert a few rows at a time (a new case's access grants and obligations), so each
+/// keeps its single round trip and is parsed and planned once per connection.
+#[macro_export]
+macro_rules! exact_rows {
+    ($rows:ident => $body:expr) => {
+        match $rows.len() {
+            1 => {
+                let $rows: &[_; 1] = $rows.try_into().expect("one row");
+                $body
+            }
+            2 => {
+                let $rows: &[_; 2] = $rows.try_into().expect("two rows");
+                $body
+            }
+            3 => {
+                let $rows: &[_; 3] = $rows.try_into().expect("three rows");
+                $body
+            }
+            4 => {
+                let $rows: &[_; 4] = $rows.try_into().expect("four rows");
+                $body
+            }
+            _ => $body,
+        }
+    };
+}
+
 /// Declares an enum stored as TEXT and sent in the API under the same names, so rows hold typed states. Write the
 /// enum as usual with its `serde` and `strum` `rename_all`/`serialize_all` (they must agree, a test checks it);
 /// the macro adds the derives (serde, utoipa, strum, diesel) and `as_str`, `parse` and the `ToSql`/`FromSql` impls
@@ -548,6 +578,33 @@ pub fn now() -> chrono::NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `exact_rows!` handed its body: an array of N rows (`Some(N)`) or the slice itself.
+    trait Shape {
+        fn shape(&self) -> Option<usize>;
+    }
+    impl<T, const N: usize> Shape for &[T; N] {
+        fn shape(&self) -> Option<usize> {
+            Some(N)
+        }
+    }
+    impl<T> Shape for &[T] {
+        fn shape(&self) -> Option<usize> {
+            None
+        }
+    }
+
+    #[test]
+    fn exact_rows_gives_one_to_four_rows_as_arrays_and_the_rest_as_the_slice() {
+        let all = [10, 11, 12, 13, 14, 15];
+        for n in 0..=all.len() {
+            let rows = &all[..n];
+            let (shape, seen) = crate::exact_rows!(rows => (Shape::shape(&rows), rows.to_vec()));
+            assert_eq!(seen, rows, "the rows themselves, for {n}");
+            let expected = (1..=4).contains(&n).then_some(n);
+            assert_eq!(shape, expected, "the shape, for {n}");
+        }
+    }
 
     /// Every SQLite write goes through the writer: the pools' connections refuse to write, `write_tx` does.
     #[test]

@@ -34,9 +34,9 @@ pub fn insert_new(conn: &mut DbConnection, current: &[Obligation]) -> Result<(),
         return Ok(());
     }
     // Multi-row VALUES is backend-specific in diesel, so it runs on the inner connection.
-    crate::per_backend!(conn, c => diesel::insert_into(obligations::table)
+    crate::exact_rows!(current => crate::per_backend!(conn, c => diesel::insert_into(obligations::table)
         .values(current)
-        .execute(c))?;
+        .execute(c)))?;
     Ok(())
 }
 

@@ -50,10 +50,11 @@ pub fn grant_access(
         .collect();
     // One statement for all of them, whether or not a grant exists already (the primary key is institution,
     // person, reason).
-    crate::per_backend!(conn, c => diesel::insert_into(person_access::table)
-        .values(&rows)
+    let rows = rows.as_slice();
+    crate::exact_rows!(rows => crate::per_backend!(conn, c => diesel::insert_into(person_access::table)
+        .values(rows)
         .on_conflict_do_nothing()
-        .execute(c))?;
+        .execute(c)))?;
     Ok(())
 }
 
