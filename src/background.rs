@@ -55,8 +55,8 @@ impl Background {
         }
     }
 
-    /// The signal for work started with [`Background::spawn`] or elsewhere.
-    pub fn stopping(&self) -> Stopping {
+    /// The signal handed to work started with [`Background::spawn`].
+    fn stopping(&self) -> Stopping {
         Stopping(self.stop.subscribe())
     }
 
