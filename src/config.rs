@@ -61,6 +61,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The HTTP worker threads to run: `workers`, or one per core when it is 0.
+    pub fn http_workers(&self) -> usize {
+        match self.workers {
+            0 => crate::db::one_per_core(),
+            n => n,
+        }
+    }
+
     /// Defaults suitable for tests and development: an explicit SQLite path, an ephemeral port, a random secret.
     pub fn for_tests(database_url: impl Into<String>) -> Self {
         Self {

@@ -136,7 +136,11 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies pending migrations, seeds demo data when asked, binds the listener.
     pub fn build(config: Config) -> Result<Self, StartError> {
-        let pool = db::connect(&config.database_url, config.pool_size)?;
+        let pool = db::connect_for_workers(
+            &config.database_url,
+            config.pool_size,
+            config.http_workers(),
+        )?;
         let applied = db::migrate(&pool)?;
         if applied > 0 {
             log::info!("applied {applied} migration(s)");
@@ -240,10 +244,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let spec_json =
         web::Bytes::from(serde_json::to_vec(&spec).expect("the OpenAPI document serialises"));
     drop(spec);
-    let workers = match state.config.workers {
-        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-        n => n,
-    };
+    let workers = state.config.http_workers();
     let pool_threads = (state.pool.blocking_connections() as usize)
         .div_ceil(workers)
         .max(2);

@@ -308,8 +308,14 @@ fn backend_name(url: &str) -> &'static str {
     }
 }
 
-/// Opens one connection first (for a clear error), then the pool.
+/// Opens one connection first (for a clear error), then the pools; on SQLite sized for one HTTP worker per core.
 pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
+    connect_for_workers(url, size, one_per_core())
+}
+
+/// Like [`connect`], for a service running `workers` HTTP workers: on SQLite each of them reads inline on a
+/// connection of its own (see [`Reads::Inline`]).
+pub fn connect_for_workers(url: &str, size: u32, workers: usize) -> Result<DbPool, DbStartError> {
     let url = with_connect_timeout(url);
     let backend = backend_name(&url);
     // Establishing one connection directly yields libpq's own one-line reason (refused, unknown database, ...).
@@ -341,7 +347,7 @@ pub fn connect(url: &str, size: u32) -> Result<DbPool, DbStartError> {
     let pool = build_pool(&url, size, sqlite, &helpers)?;
     let (reads, audit) = if sqlite {
         (
-            Reads::Inline(build_pool(&url, inline_readers(), true, &helpers)?),
+            Reads::Inline(build_pool(&url, inline_readers(workers), true, &helpers)?),
             None,
         )
     } else {
@@ -392,10 +398,16 @@ fn build_pool(
         .map_err(|e| DbStartError::Pool(e.to_string()))
 }
 
-/// One read connection per core: the HTTP workers (one per core by default) are the threads that read inline, and
-/// each holds a connection only for the length of one synchronous read.
-fn inline_readers() -> u32 {
-    std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
+/// One read connection per HTTP worker: they are the threads that read inline, and each holds a connection only for
+/// the length of one synchronous read. With fewer (the pool was sized by cores), workers beyond the cores' number
+/// blocked in the checkout, and with them every request they were serving.
+fn inline_readers(workers: usize) -> u32 {
+    u32::try_from(workers.max(1)).unwrap_or(u32::MAX)
+}
+
+/// The default number of HTTP workers: one per core.
+pub fn one_per_core() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// The pragmas of every SQLite connection, and `query_only` for those of the pools: every write goes through the
@@ -622,6 +634,28 @@ mod tests {
         write_tx(&mut conn, |c| Ok(c.batch_execute(insert)?)).unwrap();
         assert_eq!(pool.write_stats(), (1, 1));
         drop((conn, pool));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// Every HTTP worker can hold a read connection at once, however many workers there are per core.
+    #[test]
+    fn sqlite_has_a_read_connection_per_http_worker() {
+        let path = std::env::temp_dir().join(format!("reintegra-pool-{}.db", uuid::Uuid::now_v7()));
+        let workers = one_per_core() * 3;
+        let pool = connect_for_workers(&path.display().to_string(), 2, workers).unwrap();
+        let reads = pool.reads.pool();
+        assert_eq!(reads.max_size() as usize, workers);
+        let held: Vec<_> = (0..workers)
+            .map(|n| {
+                reads
+                    .get_timeout(Duration::from_millis(500))
+                    .unwrap_or_else(|e| panic!("read connection {n} of {workers}: {e}"))
+            })
+            .collect();
+        assert!(reads.get_timeout(Duration::from_millis(50)).is_err());
+        drop((held, pool));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
