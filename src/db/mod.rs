@@ -344,16 +344,16 @@ pub fn connect_for_workers(url: &str, size: u32, workers: usize) -> Result<DbPoo
     };
     let sqlite = writer.is_some();
     let helpers = pool_helpers();
-    let pool = build_pool(&url, size, sqlite, &helpers)?;
+    let pool = build_pool(&url, size, sqlite, &helpers);
     let (reads, audit) = if sqlite {
         (
-            Reads::Inline(build_pool(&url, inline_readers(workers), true, &helpers)?),
+            Reads::Inline(build_pool(&url, inline_readers(workers), true, &helpers)),
             None,
         )
     } else {
         (
-            Reads::Blocking(build_pool(&url, size, false, &helpers)?),
-            Some(build_pool(&url, 1, false, &helpers)?),
+            Reads::Blocking(build_pool(&url, size, false, &helpers)),
+            Some(build_pool(&url, 1, false, &helpers)),
         )
     };
     Ok(DbPool {
@@ -378,13 +378,16 @@ fn pool_helpers() -> Arc<scheduled_thread_pool::ScheduledThreadPool> {
     )
 }
 
-/// A pool of `size` connections; SQLite's are read-only ([`ReadOnly`]).
+/// A pool of `size` connections; SQLite's are read-only ([`ReadOnly`]). It is returned at once and fills in the
+/// background: waiting for its connections (21 on PostgreSQL) held the start up by about a fifth (PostgreSQL
+/// forks a server process for each), and [`connect`] has already checked with a connection of its own that the
+/// database can be reached. A checkout waits for a connection up to 5 s.
 fn build_pool(
     url: &str,
     size: u32,
     sqlite: bool,
     helpers: &Arc<scheduled_thread_pool::ScheduledThreadPool>,
-) -> Result<Pool<ConnectionManager<DbConnection>>, DbStartError> {
+) -> Pool<ConnectionManager<DbConnection>> {
     let mut builder = Pool::builder()
         .thread_pool(helpers.clone())
         .max_size(size.max(1))
@@ -393,9 +396,7 @@ fn build_pool(
     if sqlite {
         builder = builder.connection_customizer(Box::new(ReadOnly));
     }
-    builder
-        .build(ConnectionManager::<DbConnection>::new(url))
-        .map_err(|e| DbStartError::Pool(e.to_string()))
+    builder.build_unchecked(ConnectionManager::<DbConnection>::new(url))
 }
 
 /// One read connection per HTTP worker: they are the threads that read inline, and each holds a connection only for
