@@ -65,8 +65,10 @@ pub struct AuditQuery {
     /// Only events about this record.
     pub resource_id: Option<String>,
     /// Only events at or after this instant (RFC 3339).
+    #[serde(default, deserialize_with = "crate::validation::optional_date_time")]
     pub from: Option<DateTime<Utc>>,
     /// Only events before this instant (RFC 3339).
+    #[serde(default, deserialize_with = "crate::validation::optional_date_time")]
     pub to: Option<DateTime<Utc>>,
 }
 

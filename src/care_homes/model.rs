@@ -74,6 +74,7 @@ pub struct ResidentRow {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"applies_from": "2026-03-01", "monthly_cost": 620000}))]
 pub struct CostOfStay {
+    #[serde(deserialize_with = "crate::validation::date")]
     pub applies_from: NaiveDate,
     /// In grosze (620000 is 6,200.00 zł).
     #[schema(minimum = 1, maximum = 10_000_000_000_i64)]
@@ -267,6 +268,7 @@ pub struct NewResident {
     /// The person, when registered and visible to you; `null` for a resident the registry does not hold.
     pub person_id: Option<String>,
     /// From 50 years ago to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub admitted_on: NaiveDate,
 }
 
@@ -276,6 +278,7 @@ pub struct NewResident {
 #[schema(example = json!({"left_on": "2026-11-30", "reason": "died"}))]
 pub struct Departure {
     /// From the admission to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub left_on: NaiveDate,
     pub reason: LeaveReason,
 }

@@ -114,7 +114,8 @@ impl Position {
     pub fn parse(s: &str) -> Option<Self> {
         let mut parts = s.splitn(3, '|');
         Some(Position {
-            due_on: parts.next()?.parse().ok()?,
+            // Held to `YYYY-MM-DD` like a request date: a crafted cursor is client input too.
+            due_on: crate::validation::parse_date(parts.next()?)?,
             kind: DeadlineKind::parse(parts.next()?)?,
             resource_id: parts.next()?.to_owned(),
         })
@@ -356,5 +357,8 @@ mod tests {
             })
         );
         assert_eq!(Position::parse("garbage"), None);
+        let kind = DeadlineKind::InsuranceRegistration.as_str();
+        assert!(Position::parse(&format!("2026-12-28|{kind}|x")).is_some());
+        assert_eq!(Position::parse(&format!("-4714-01-01|{kind}|x")), None);
     }
 }

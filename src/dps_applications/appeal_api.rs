@@ -24,6 +24,7 @@ pub struct NewAppeal {
     /// The appealing party.
     pub party_id: String,
     /// The day it was lodged: from the party's delivery to today. A date after the window is recorded as `late`.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub lodged_on: NaiveDate,
 }
 
@@ -116,6 +117,7 @@ pub async fn record_dps_appeal(
 #[schema(example = json!({"forwarded_on": "2026-12-03"}))]
 pub struct Forwarding {
     /// From the day the appeal was lodged to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub forwarded_on: NaiveDate,
 }
 
@@ -185,6 +187,7 @@ pub async fn record_dps_appeal_forwarding(
 pub struct SkoDecision {
     pub outcome: SkoOutcome,
     /// From the forwarding to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub decided_on: NaiveDate,
 }
 

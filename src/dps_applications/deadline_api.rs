@@ -82,8 +82,10 @@ pub async fn mark_dps_complicated(
 pub struct NewPause {
     pub kind: PauseKind,
     /// The first day, on or after the start of proceedings.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub from: NaiveDate,
     /// The last day (both counted), not after today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub to: NaiveDate,
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
@@ -155,6 +157,7 @@ pub struct NewDelayNotice {
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     /// The new date by which the decision will be issued: after the current due date.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub new_due_on: NaiveDate,
 }
 

@@ -107,6 +107,7 @@ pub struct NewDelivery {
     pub party_name: String,
     pub party_role: PartyRole,
     /// The day on the acknowledgement of receipt: from the decision's day to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub delivered_on: NaiveDate,
     pub method: DeliveryMethod,
 }
@@ -182,6 +183,7 @@ pub async fn record_dps_delivery(
 #[schema(example = json!({"received_on": "2026-11-25"}))]
 pub struct Waiver {
     /// The day the waiver reached MOPR: within the party's appeal window, not in the future.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub received_on: NaiveDate,
 }
 

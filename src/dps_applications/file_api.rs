@@ -97,6 +97,7 @@ pub async fn record_dps_facts(
 pub struct DocumentUpdate {
     pub status: DocumentStatus,
     /// Required with `received` (not in the future); must be absent otherwise.
+    #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub received_on: Option<NaiveDate>,
     /// Why it is not applicable, or any remark.
     #[schema(max_length = 1000)]

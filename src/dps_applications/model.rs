@@ -800,6 +800,7 @@ pub struct NewDpsApplication {
     /// `written` on the form, or `oral` (recorded in a protocol).
     pub form: ApplicationForm,
     /// Data wpływu: the day the application reached MOPR; the proceedings start then. Not in the future.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub received_on: NaiveDate,
     /// The type of home asked for.
     pub dps_type: DpsType,

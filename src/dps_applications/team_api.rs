@@ -20,6 +20,7 @@ use crate::http::IfMatch;
     "reasons": "Spełnia warunki; wymaga całodobowej opieki."}))]
 pub struct TeamOpinion {
     /// The day of the sitting: from the start of proceedings to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub sat_on: NaiveDate,
     /// The members present, 1 to 20.
     #[schema(min_items = 1, max_items = 20)]

@@ -32,6 +32,7 @@ pub struct NewFeeDecision {
     pub care_home_id: String,
     /// The day the fee applies from (usually the admission): picks the cost and the criterion in force. From the
     /// day the proceedings started to a year ahead.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub applies_from: NaiveDate,
     /// The resident's monthly net income, in grosze (0 to 10,000,000,000).
     #[schema(minimum = 0, maximum = 10_000_000_000_i64)]

@@ -52,6 +52,7 @@ impl From<CriterionRow> for IncomeCriterionRecord {
     "legal_basis": "rozporządzenie Rady Ministrów w sprawie zweryfikowanych kryteriów dochodowych"}))]
 pub struct NewIncomeCriterion {
     /// After the latest criterion.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub applies_from: NaiveDate,
     /// In grosze, 1 to 10,000,000,000.
     #[schema(minimum = 1, maximum = 10_000_000_000_i64)]

@@ -24,6 +24,7 @@ use crate::http::IfMatch;
 pub struct TerminationRequest {
     pub reason: TerminationReason,
     /// The day participation ended; between the start and today, before the planned end.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub terminated_on: NaiveDate,
     #[schema(max_length = 4000)]
     pub details: Option<String>,
@@ -214,6 +215,7 @@ pub async fn complete_ipzs(
 pub struct NonQualificationLetter {
     /// The day the letter was sent (a copy goes to MOPR): after the trial month has ended and not before MOPR's
     /// decision, if there was one; not in the future.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub sent_on: NaiveDate,
 }
 

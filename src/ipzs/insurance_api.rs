@@ -19,8 +19,10 @@ use crate::http::IfMatch;
 #[schema(example = json!({"registered_on": "2026-12-24"}))]
 pub struct InsuranceRecord {
     /// The day MOPR registered the participant (zgłoszenie do ubezpieczenia zdrowotnego).
+    #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub registered_on: Option<NaiveDate>,
     /// The day MOPR de-registered the participant, after the programme ended.
+    #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub deregistered_on: Option<NaiveDate>,
 }
 

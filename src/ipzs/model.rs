@@ -346,11 +346,14 @@ pub struct NewIpzs {
     /// A referral addressed to your CIS with the decision `referred`.
     pub referral_id: String,
     /// The day the CIS and the participant signed; on or after the day of the referral, never in the future.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub signed_on: NaiveDate,
     /// The first day of participation, on or after signing; the trial month starts here.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub start_on: NaiveDate,
     /// The planned end of participation: after the trial month, and at most 12 months from the start (art. 13 of
     /// the social-employment act; for a start on 24 November 2026 the latest end is 23 November 2027).
+    #[serde(deserialize_with = "crate::validation::date")]
     pub planned_end_on: NaiveDate,
     /// Diagnosis of the participant's situation.
     #[schema(min_length = 1, max_length = 8000)]

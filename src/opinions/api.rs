@@ -29,6 +29,7 @@ pub struct NewOpinion {
     pub application_id: String,
     /// The date of the family interview (wywiad środowiskowy) the opinion rests on: not in the future, and current
     /// when the application reached MOPR (at most 6 months before `received_on`; 422 `interview_outdated`).
+    #[serde(deserialize_with = "crate::validation::date")]
     pub family_interview_on: NaiveDate,
     pub recommendation: Recommendation,
     #[schema(min_length = 1, max_length = 8000)]

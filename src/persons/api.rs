@@ -136,6 +136,7 @@ pub struct PersonQuery {
     pub last_name: Option<String>,
     /// Exact birth date.
     #[param(example = "1944-05-14")]
+    #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub birth_date: Option<NaiveDate>,
 }
 

@@ -83,6 +83,7 @@ pub struct NewPerson {
     pub last_name: String,
     #[schema(pattern = r"^\d{11}$")]
     pub pesel: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub birth_date: Option<NaiveDate>,
     pub sex: Option<Sex>,
     pub residence_address: Option<Address>,
@@ -113,6 +114,7 @@ pub struct PersonPatch {
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<String>, pattern = r"^\d{11}$")]
     pub pesel: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub birth_date: Option<NaiveDate>,
     pub sex: Option<Sex>,
     #[serde(default, deserialize_with = "patch_field")]

@@ -114,6 +114,7 @@ pub struct Consent {
     /// Must be `true`: no application without the person's consent.
     pub given: bool,
     /// The date the consent was given.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub given_on: NaiveDate,
     pub given_by: ConsentGivenBy,
 }
@@ -231,6 +232,7 @@ pub struct NewReferralApplication {
     #[schema(min_length = 1, max_length = 4000)]
     pub justification: String,
     /// Data wpływu: the date the application reached MOPR; the opinion is due 14 days later.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub received_on: NaiveDate,
     pub consent: Consent,
     /// Benefits the person declares an entitlement to from the list of art. 1 ust. 3 (each at most once). Recorded

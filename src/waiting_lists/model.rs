@@ -201,6 +201,7 @@ pub struct NewEntry {
 pub struct Leaving {
     pub reason: LeavingReason,
     /// From the day of entry to today.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub left_on: NaiveDate,
     #[schema(max_length = 2000)]
     pub note: Option<String>,
@@ -212,6 +213,7 @@ pub struct Leaving {
 #[schema(example = json!({"admission_on": "2026-12-07", "out_of_order_reason": null}))]
 pub struct NewPlacement {
     /// From 30 days ago to 180 days ahead.
+    #[serde(deserialize_with = "crate::validation::date")]
     pub admission_on: NaiveDate,
     /// Required unless the entry is first on the list (1 to 2000 characters).
     #[schema(max_length = 2000)]

@@ -92,6 +92,22 @@ async fn reads_and_changes_leave_audit_records_with_actor_and_request_id() {
     )
     .await;
     assert_eq!(future["items"].as_array().unwrap().len(), 0);
+    // A signed year is no RFC 3339 instant (PostgreSQL failed the query with one before 4713 BC): a 400.
+    for bad in [
+        "from=-4714-01-01T00:00:00Z",
+        "to=%2B262142-01-01T00:00:00Z",
+        "from=2026-12-03",
+    ] {
+        let resp = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/audit-events?{bad}"),
+                &director,
+                None,
+            )
+            .await;
+        assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_query").await;
+    }
 }
 
 #[tokio::test]

@@ -66,6 +66,19 @@ async fn the_deadline_view_pages_soonest_first_and_filters_by_status_in_the_quer
         .call(Method::GET, "/api/v1/deadlines?cursor=bm9wZQ", &token, None)
         .await;
     assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+    // Nor one crafted around a signed year (PostgreSQL failed the query with it).
+    use base64::Engine;
+    let crafted = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("k1:-4714-01-01|insurance_registration|x");
+    let resp = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/deadlines?cursor={crafted}"),
+            &token,
+            None,
+        )
+        .await;
+    assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_cursor").await;
 }
 
 #[tokio::test]

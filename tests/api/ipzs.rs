@@ -729,3 +729,40 @@ async fn one_programme_at_a_time_signed_after_its_referral_and_at_most_twelve_mo
         format!("/api/v1/ipzs/{}", first["id"].as_str().unwrap())
     );
 }
+
+/// A start on the last day chrono knows used to overflow the trial month's arithmetic (a panic, answered as a 500);
+/// a request date is `YYYY-MM-DD` now, so it is a 422 and no programme is signed.
+#[tokio::test]
+async fn a_programme_dated_beyond_four_digit_years_is_refused() {
+    let app = spawn_app().await;
+    let referral = app.referred_person().await;
+    let token = app.token("cis-staff").await;
+    let today = app.today();
+    for (field, bad) in [
+        ("start_on", "+262142-12-31"),
+        ("planned_end_on", "+262142-12-31"),
+        ("signed_on", "-262143-01-01"),
+    ] {
+        let mut body = json!({"referral_id": referral["id"], "signed_on": today, "start_on": today,
+            "planned_end_on": today + Days::new(90), "diagnosis": "d", "goals": "g",
+            "activities": [{"kind": "social", "description": "x"}], "participant_informed_of_insurance": true});
+        body[field] = json!(bad);
+        let resp = app
+            .call(Method::POST, "/api/v1/ipzs", &token, Some(&body))
+            .await;
+        assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+    let resp = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/ipzs?person_id={}",
+                referral["person_id"].as_str().unwrap()
+            ),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(json(resp).await["items"], json!([]));
+}

@@ -500,3 +500,78 @@ async fn reads_searches_and_changes_of_persons_are_audited() {
     assert_eq!(actions, vec!["update", "list", "read", "create"]);
     assert_eq!(page["items"][0]["detail"], "phone");
 }
+
+/// chrono reads signed years of up to six digits; PostgreSQL refuses those before 4713 BC (a 500 before request
+/// dates were held to `YYYY-MM-DD`). Each is a 422 now, on both backends, and nothing is written.
+#[tokio::test]
+async fn a_date_is_yyyy_mm_dd_and_anything_else_is_refused_without_a_trace() {
+    let app = spawn_app().await;
+    let token = app.token("mopr-staff").await;
+    for bad in [
+        "-4714-01-01",
+        "-262143-01-01",
+        "+262142-12-31",
+        "+1990-02-03",
+        "-0001-01-01",
+    ] {
+        let mut body = person("Jan", "Datowski", None);
+        body["birth_date"] = json!(bad);
+        let resp = app
+            .call(Method::POST, "/api/v1/persons", &token, Some(&body))
+            .await;
+        let problem =
+            assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("a date as YYYY-MM-DD"),
+            "{bad}: {problem}"
+        );
+        let resp = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/persons?birth_date={}", bad.replace('+', "%2B")),
+                &token,
+                None,
+            )
+            .await;
+        assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_query").await;
+    }
+    let resp = app
+        .call(
+            Method::GET,
+            "/api/v1/persons?last_name=datowski",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(json(resp).await["items"], json!([]));
+
+    // A correction is held to the same rule and leaves the person as it was.
+    let created = app
+        .create_person("mopr-staff", &person("Jan", "Datowski", None))
+        .await;
+    let path = format!("/api/v1/persons/{}", created["id"].as_str().unwrap());
+    let resp = app
+        .call_if_match(
+            Method::PATCH,
+            &path,
+            &token,
+            "\"1\"",
+            Some(&json!({"birth_date": "-4714-01-01"})),
+        )
+        .await;
+    assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let resp = app.call(Method::GET, &path, &token, None).await;
+    assert_eq!(etag_of(&resp), "\"1\"");
+    assert_eq!(json(resp).await["birth_date"], "1990-02-03");
+    // Year one and year 9999 are full dates; the registry's own rules judge them.
+    let mut body = person("Jan", "Datowski", None);
+    body["birth_date"] = json!("9999-12-31");
+    let resp = app
+        .call(Method::POST, "/api/v1/persons", &token, Some(&body))
+        .await;
+    let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "in_future");
+}
