@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -385,4 +385,110 @@ pub fn cors(origins: &[String]) -> actix_cors::Cors {
         cors = cors.allowed_origin(o);
     }
     cors
+}
+
+/// Reads a request's whole body, up to `limit` bytes (413 beyond), for a middleware that must see it before the
+/// handler; hand it back with `set_payload`.
+pub async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            code: "malformed_body",
+            detail: "the request body could not be read".into(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(format!(
+                "the body is larger than {limit} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Refuses the NUL character (U+0000) wherever a client can send one. PostgreSQL's text cannot hold it (the query
+/// failed: a 500), SQLite would have stored it, and no name, note or id of these procedures contains one. A path
+/// with `%00` names no record (404), a query string with it is a 400 `invalid_query`, and a JSON body with a
+/// `\u0000` escape a 422 naming the body; the handler never runs. The sign-in form checks its own fields, since it
+/// answers in OAuth's error format.
+pub async fn reject_nul(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Percent-decoding is one pass, so a decoded NUL comes from `%00` and from nothing else (`%2500` is `%00`
+    // as text); the HTTP parser refuses a raw one.
+    let refusal = if req.uri().path().contains("%00") {
+        Some(ApiError::not_found("record"))
+    } else if req.uri().query().is_some_and(|q| q.contains("%00")) {
+        Some(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: "invalid query string: it contains a NUL character (%00)".into(),
+        })
+    } else {
+        None
+    };
+    if let Some(e) = refusal {
+        return Ok(req.into_response(e.error_response()));
+    }
+    let json_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
+        && req.mime_type().ok().flatten().is_some_and(|m| {
+            m.essence_str() == "application/json" || m.suffix() == Some(mime::JSON)
+        });
+    let limit = req
+        .app_data::<web::Data<crate::AppState>>()
+        .map(|s| s.config.json_limit_bytes);
+    if let (true, Some(limit)) = (json_body, limit) {
+        let body = match read_body(&mut req, limit).await {
+            Ok(b) => b,
+            Err(e) => return Ok(req.into_response(e.error_response())),
+        };
+        if json_has_nul_escape(&body) {
+            let e = ApiError::Validation(vec![FieldError::new(
+                "body",
+                "nul_character",
+                "text must not contain the NUL character (\\u0000)",
+            )]);
+            return Ok(req.into_response(e.error_response()));
+        }
+        req.set_payload(actix_http::Payload::from(body));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// Whether a JSON text holds a `\u0000` escape: JSON allows no raw control character, so this is the one way a NUL
+/// gets into a string or a key. A backslash that is itself escaped (`\\u0000`) starts no escape.
+fn json_has_nul_escape(body: &[u8]) -> bool {
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' {
+            if body.get(i + 1..i + 6) == Some(b"u0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::json_has_nul_escape;
+
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_is_not_one() {
+        assert!(json_has_nul_escape(br#"{"a":"x\u0000y"}"#));
+        assert!(json_has_nul_escape(br#"{"a\u0000":1}"#));
+        assert!(json_has_nul_escape(br#"{"a":"\\\u0000"}"#));
+        assert!(!json_has_nul_escape(br#"{"a":"\\u0000"}"#));
+        assert!(!json_has_nul_escape(br#"{"a":"\u0041\u00e9 u0000"}"#));
+        assert!(!json_has_nul_escape(br#"{"a":"\u000"}"#));
+        assert!(!json_has_nul_escape(br#"{"a":"\"#));
+        assert!(!json_has_nul_escape(b""));
+    }
 }

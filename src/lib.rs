@@ -281,6 +281,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .route("/metrics", web::get().to(metrics::scrape))
             .default_service(web::to(http::fallback))
             .wrap(from_fn(idempotency::middleware))
+            .wrap(from_fn(http::reject_nul))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
             .wrap(

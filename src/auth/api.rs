@@ -188,6 +188,16 @@ pub async fn issue_token(
             ));
         }
     };
+    // No account name or secret holds a NUL (PostgreSQL's text cannot; the lookup failed with a 500).
+    let (name, secret) = match &grant {
+        Grant::Password { username, password } => (username, password),
+        Grant::Client { client_id, secret } => (client_id, secret),
+    };
+    if name.contains('\0') || secret.contains('\0') {
+        return Ok(invalid_request(
+            "credentials must not contain the NUL character (%00)",
+        ));
+    }
     let is_client = matches!(grant, Grant::Client { .. });
     let max = state.config.login_max_failures;
     let window = TimeDelta::from_std(state.config.login_window).unwrap_or(TimeDelta::minutes(5));

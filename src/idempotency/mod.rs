@@ -13,7 +13,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, ResponseError, web};
 
 use self::model::{Claimed, fingerprint, parse_key};
 use crate::AppState;
@@ -79,7 +79,7 @@ pub async fn middleware(
     };
     // The body is read here (within the configured limit) to fingerprint it, then handed back to the handler.
     let limit = state.config.json_limit_bytes;
-    let body = match read_body(&mut req, limit).await {
+    let body = match crate::http::read_body(&mut req, limit).await {
         Ok(b) => b,
         Err(e) => return Ok(req.into_response(problem(e))),
     };
@@ -135,25 +135,6 @@ pub async fn middleware(
         log::error!("idempotency record not stored: {e}");
     }
     Ok(ServiceResponse::new(http_req, builder.body(bytes)))
-}
-
-async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, ApiError> {
-    use futures_util::StreamExt;
-    let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "malformed_body",
-            detail: "the request body could not be read".into(),
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "the body is larger than {limit} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// A stored response, answered again.

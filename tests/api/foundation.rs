@@ -262,3 +262,106 @@ async fn metrics_count_requests_by_route_template_and_show_no_ids() {
     assert!(!text.contains(id), "no record id in a label");
     assert!(!text.contains("Metryka"));
 }
+
+/// PostgreSQL's text cannot hold U+0000 (every such request was a 500 there, and SQLite stored it), so it is
+/// refused at the edge on both backends: in a JSON body, a query string, a path and the sign-in form.
+#[tokio::test]
+async fn the_nul_character_is_refused_wherever_a_client_can_send_it() {
+    use crate::helpers::{application_body, etag_of};
+    use serde_json::json;
+    let app = spawn_app().await;
+    let token = app.token("mopr-staff").await;
+    let body = json!({"first_name": "Ja\u{0}n", "last_name": "Zerowy", "birth_date": "1980-01-01", "sex": "male"});
+    let resp = app
+        .call(Method::POST, "/api/v1/persons", &token, Some(&body))
+        .await;
+    let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "body");
+    assert_eq!(problem["errors"][0]["code"], "nul_character");
+    let resp = app
+        .call(
+            Method::GET,
+            "/api/v1/persons?last_name=zerowy",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(json(resp).await["items"], json!([]));
+    for path in [
+        "/api/v1/persons?last_name=ze%00rowy",
+        "/api/v1/persons?pesel=%00",
+    ] {
+        let resp = app.call(Method::GET, path, &token, None).await;
+        assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_query").await;
+    }
+    let resp = app
+        .call(Method::GET, "/api/v1/persons/ab%00cd", &token, None)
+        .await;
+    assert_problem(resp, StatusCode::NOT_FOUND, "not_found").await;
+
+    // A correction with a NUL changes nothing.
+    let person = app
+        .create_person(
+            "mopr-staff",
+            &json!({"first_name": "Jan", "last_name": "Zerowy", "birth_date": "1980-01-01", "sex": "male"}),
+        )
+        .await;
+    let path = format!("/api/v1/persons/{}", person["id"].as_str().unwrap());
+    let resp = app
+        .call_if_match(
+            Method::PATCH,
+            &path,
+            &token,
+            "\"1\"",
+            Some(&json!({"last_name": "Zero\u{0}wy"})),
+        )
+        .await;
+    assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let resp = app.call(Method::GET, &path, &token, None).await;
+    assert_eq!(etag_of(&resp), "\"1\"");
+
+    // The text `\u0000` (an escaped backslash, then `u0000`) is no NUL and is kept as written.
+    let cis = app.institution_id("CIS").await;
+    let ngo = app.token("ngo-staff").await;
+    let theirs = app
+        .create_person(
+            "ngo-staff",
+            &json!({"first_name": "Jan", "last_name": "Zerowy", "birth_date": "1980-01-01", "sex": "male"}),
+        )
+        .await;
+    let mut application = application_body(theirs["id"].as_str().unwrap(), &cis, app.today());
+    application["justification"] = json!("Plik C:\\u0000 z wnioskiem.");
+    let resp = app
+        .call(
+            Method::POST,
+            "/api/v1/referral-applications",
+            &ngo,
+            Some(&application),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(
+        json(resp).await["justification"],
+        "Plik C:\\u0000 z wnioskiem."
+    );
+
+    // The sign-in form: OAuth's invalid_request, for a user and for a client in the Basic header.
+    let resp = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "mopr\u{0}worker"),
+            ("password", "x"),
+        ])
+        .await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "invalid_request");
+    let resp = app
+        .request(Method::POST, "/api/v1/auth/token")
+        .basic_auth("client\u{0}id", Some("secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "invalid_request");
+}
