@@ -404,7 +404,7 @@ fn start_baseline() -> String {
 /// one run, so each half's ratios are taken against its own.
 struct References {
     constant: Run,
-    pgbench: Option<f64>,
+    pgbench: Option<Run>,
 }
 
 /// Measures the constant-JSON endpoint at `base` and, when `pgbench` is given, `pgbench -S`.
@@ -476,8 +476,12 @@ impl PgBench {
         (loaded && Self::psql(admin_url, "CHECKPOINT")).then_some(bench)
     }
 
-    /// `pgbench -S` with 64 clients for `seconds`: its transactions per second.
-    fn measure(&self, seconds: u64) -> Option<f64> {
+    /// `pgbench -S` with 64 clients for `seconds`: its transactions per second, and the p50 and p99 of the
+    /// latencies it logs per transaction (the same percentiles as the service's rows, so that a row's tail can be
+    /// set against the database's own at the same concurrency).
+    fn measure(&self, seconds: u64) -> Option<Run> {
+        let logs = tempfile::tempdir().ok()?;
+        let prefix = logs.path().join("tx");
         let out = Command::new("pgbench")
             .args([
                 "-S",
@@ -488,15 +492,46 @@ impl PgBench {
                 "2",
                 "-T",
                 &seconds.to_string(),
+                "-l",
             ])
+            .arg(format!("--log-prefix={}", prefix.display()))
             .arg(&self.url)
             .output()
             .ok()?;
-        String::from_utf8_lossy(&out.stdout)
+        let report = String::from_utf8_lossy(&out.stdout);
+        let tps = report
             .lines()
             .find(|l| l.starts_with("tps = "))
             .and_then(|l| l.split_whitespace().nth(2))
+            .and_then(|v| v.parse().ok())?;
+        let failed = report
+            .lines()
+            .find_map(|l| l.strip_prefix("number of failed transactions: "))
+            .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        // One file per pgbench thread; a line is `client transaction latency_us script epoch epoch_us ...`.
+        let mut latencies: Vec<u64> = std::fs::read_dir(logs.path())
+            .ok()?
+            .flatten()
+            .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+            .flat_map(|text| {
+                text.lines()
+                    .filter_map(|l| l.split_whitespace().nth(2)?.parse().ok())
+                    .collect::<Vec<u64>>()
+            })
+            .collect();
+        latencies.sort_unstable();
+        let percentile = |p: f64| {
+            let i = ((latencies.len() as f64 * p) as usize).min(latencies.len().checked_sub(1)?);
+            Some(latencies[i] as f64 / 1000.0)
+        };
+        Some(Run {
+            rps: tps,
+            p50_ms: percentile(0.50).unwrap_or(f64::NAN),
+            p99_ms: percentile(0.99).unwrap_or(f64::NAN),
+            errors: failed,
+        })
     }
 }
 
@@ -792,10 +827,11 @@ fn main() {
             "| actix-web | {persons} | constant JSON, before this half (baseline) | {:.0} | {:.2} | {:.2} | {} | 100% | |",
             constant.rps, constant.p50_ms, constant.p99_ms, constant.errors
         );
-        let pgbench = half.references.pgbench;
-        if let Some(tps) = pgbench {
+        let pgbench = half.references.pgbench.as_ref().map(|b| b.rps);
+        if let Some(b) = &half.references.pgbench {
             println!(
-                "| PostgreSQL | {persons} | pgbench -S, 64 clients, before this half (baseline) | {tps:.0} | | | | | 100% |"
+                "| PostgreSQL | {persons} | pgbench -S, 64 clients, before this half (baseline) | {:.0} | {:.2} | {:.2} | {} | | 100% |",
+                b.rps, b.p50_ms, b.p99_ms, b.errors
             );
         }
         for (endpoint, run) in &half.rows {
