@@ -113,14 +113,17 @@ fn error_for_status(status: StatusCode) -> ApiError {
     }
 }
 
+/// `application/json` or a `+json` type: the bodies the JSON extractor takes.
+fn is_json(mime: &mime::Mime) -> bool {
+    mime.essence_str() == "application/json" || mime.suffix() == Some(mime::JSON)
+}
+
 /// JSON bodies: a size limit, `application/json` required, and each failure as the right problem.
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .content_type_required(true)
-        .content_type(|mime| {
-            mime.essence_str() == "application/json" || mime.suffix() == Some(mime::JSON)
-        })
+        .content_type(|mime| is_json(&mime))
         .error_handler(move |err, _req| json_error(err, limit).into())
 }
 
@@ -433,9 +436,7 @@ pub async fn reject_nul(
         return Ok(req.into_response(e.error_response()));
     }
     let json_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
-        && req.mime_type().ok().flatten().is_some_and(|m| {
-            m.essence_str() == "application/json" || m.suffix() == Some(mime::JSON)
-        });
+        && req.mime_type().ok().flatten().is_some_and(|m| is_json(&m));
     let limit = req
         .app_data::<web::Data<crate::AppState>>()
         .map(|s| s.config.json_limit_bytes);

@@ -379,7 +379,7 @@ fn pool_helpers() -> Arc<scheduled_thread_pool::ScheduledThreadPool> {
 }
 
 /// A pool of `size` connections; SQLite's are read-only ([`ReadOnly`]). It is returned at once and fills in the
-/// background: waiting for its connections (21 on PostgreSQL) held the start up by about a fifth (PostgreSQL
+/// background: waiting for its connections (on PostgreSQL the writes', the reads' and the audit writer's) held the start up by about a fifth (PostgreSQL
 /// forks a server process for each), and [`connect`] has already checked with a connection of its own that the
 /// database can be reached. A checkout waits for a connection up to 5 s.
 fn build_pool(

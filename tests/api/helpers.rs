@@ -311,6 +311,18 @@ impl TestApp {
         req.send().await.expect("request sent")
     }
 
+    /// A correction of a person at version 1 that must be refused (422) and leave the person at version 1; returns
+    /// the person as read afterwards.
+    pub async fn refused_correction(&self, path: &str, token: &str, patch: &Value) -> Value {
+        let resp = self
+            .call_if_match(Method::PATCH, path, token, "\"1\"", Some(patch))
+            .await;
+        assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let resp = self.call(Method::GET, path, token, None).await;
+        assert_eq!(etag_of(&resp), "\"1\"");
+        json(resp).await
+    }
+
     /// A state change with `If-Match`.
     pub async fn call_if_match(
         &self,

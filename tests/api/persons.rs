@@ -553,19 +553,10 @@ async fn a_date_is_yyyy_mm_dd_and_anything_else_is_refused_without_a_trace() {
         .create_person("mopr-staff", &person("Jan", "Datowski", None))
         .await;
     let path = format!("/api/v1/persons/{}", created["id"].as_str().unwrap());
-    let resp = app
-        .call_if_match(
-            Method::PATCH,
-            &path,
-            &token,
-            "\"1\"",
-            Some(&json!({"birth_date": "-4714-01-01"})),
-        )
+    let unchanged = app
+        .refused_correction(&path, &token, &json!({"birth_date": "-4714-01-01"}))
         .await;
-    assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    let resp = app.call(Method::GET, &path, &token, None).await;
-    assert_eq!(etag_of(&resp), "\"1\"");
-    assert_eq!(json(resp).await["birth_date"], "1990-02-03");
+    assert_eq!(unchanged["birth_date"], "1990-02-03");
     // Year one and year 9999 are full dates; the registry's own rules judge them.
     let mut body = person("Jan", "Datowski", None);
     body["birth_date"] = json!("9999-12-31");
