@@ -102,6 +102,9 @@ pub const MAX_PARTICIPATION_MONTHS: u32 = 12;
 /// health insurance by art. 74 of the health-care benefits act).
 pub const INSURANCE_REPORTING_DAYS: u64 = 7;
 
+/// The last date a `YYYY-MM-DD` can carry.
+const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+
 /// A reporting deadline of 7 days after `event` (the event day not counted; a Saturday or holiday end moves to
 /// the next working day).
 pub fn insurance_reporting_due_on(event: NaiveDate) -> NaiveDate {
@@ -348,7 +351,8 @@ pub struct NewIpzs {
     /// The day the CIS and the participant signed; on or after the day of the referral, never in the future.
     #[serde(deserialize_with = "crate::validation::date")]
     pub signed_on: NaiveDate,
-    /// The first day of participation, on or after signing; the trial month starts here.
+    /// The first day of participation, on or after signing; the trial month starts here. Every deadline it sets
+    /// must fit a four-digit year, so a start in the last weeks of 9999 is refused (`out_of_range`).
     #[serde(deserialize_with = "crate::validation::date")]
     pub start_on: NaiveDate,
     /// The planned end of participation: after the trial month, and at most 12 months from the start (art. 13 of
@@ -419,6 +423,18 @@ impl NewIpzs {
                 format!(
                     "participation lasts at most {MAX_PARTICIPATION_MONTHS} months (art. 13): the planned end is {} at the latest",
                     schedule.latest_planned_end_on
+                ),
+            ));
+        }
+        // Dates are written with four-digit years; a start in the last days of 9999 would give a health-insurance
+        // registration deadline in the year 10000, which the contract's `format: date` cannot carry.
+        if schedule.insurance_registration_due_on > LAST_DATE {
+            errors.push(FieldError::new(
+                "start_on",
+                "out_of_range",
+                format!(
+                    "the insurance registration deadline would be {}, after 9999-12-31",
+                    schedule.insurance_registration_due_on
                 ),
             ));
         }
@@ -751,6 +767,18 @@ mod tests {
         // From 31 Jan the twelve months end on 30 Jan of the next year.
         assert!(new("2026-01-31", "2027-01-30").check(today).is_ok());
         assert!(new("2026-01-31", "2027-01-31").check(today).is_err());
+        // The last start whose deadlines all have four-digit years: 9999-11-20 gives insurance from 20 December
+        // and its registration due on Mon 27 December; a start on the 25th would put that into the year 10000.
+        let end_of_time = d("9999-12-31");
+        assert!(new("9999-11-20", "9999-12-31").check(end_of_time).is_ok());
+        assert_eq!(
+            codes(
+                new("9999-11-25", "9999-12-31")
+                    .check(end_of_time)
+                    .unwrap_err()
+            ),
+            vec!["out_of_range"]
+        );
         let mut uninformed = new("2026-11-24", "2027-05-23");
         uninformed.participant_informed_of_insurance = false;
         assert_eq!(

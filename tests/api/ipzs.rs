@@ -742,15 +742,25 @@ async fn a_programme_dated_beyond_four_digit_years_is_refused() {
         ("start_on", "+262142-12-31"),
         ("planned_end_on", "+262142-12-31"),
         ("signed_on", "-262143-01-01"),
+        // Four digits, but its insurance registration deadline would fall in the year 10000.
+        ("start_on", "9999-11-28"),
     ] {
         let mut body = json!({"referral_id": referral["id"], "signed_on": today, "start_on": today,
             "planned_end_on": today + Days::new(90), "diagnosis": "d", "goals": "g",
             "activities": [{"kind": "social", "description": "x"}], "participant_informed_of_insurance": true});
         body[field] = json!(bad);
+        if bad.starts_with("9999") {
+            body["planned_end_on"] = json!("9999-12-31");
+        }
         let resp = app
             .call(Method::POST, "/api/v1/ipzs", &token, Some(&body))
             .await;
-        assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem =
+            assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        if bad.starts_with("9999") {
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+            assert_eq!(problem["errors"][0]["code"], "out_of_range", "{problem}");
+        }
     }
     let resp = app
         .call(
