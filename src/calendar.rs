@@ -1,7 +1,7 @@
 //! Polish public holidays, working days and the deadline arithmetic of the Code of Administrative Procedure
 //! (KPA art. 57). Pure functions; every deadline of the procedures is computed here.
 //!
-//! * Public holidays (ustawa o dniach wolnych od pracy): 1 Jan, 6 Jan, Easter Sunday and Monday, 1 May, 3 May,
+//! * Public holidays (ustawa o dniach wolnych od pracy): 1 Jan, 6 Jan (from 2011), Easter Sunday and Monday, 1 May, 3 May,
 //!   Pentecost Sunday (Easter + 49), Corpus Christi (Easter + 60), 15 Aug, 1 Nov, 11 Nov, 24 Dec (from 2025),
 //!   25 Dec, 26 Dec.
 //! * A working day (dzień roboczy) is Monday to Friday and not a public holiday.
@@ -37,7 +37,6 @@ pub fn public_holidays(year: i32) -> Vec<NaiveDate> {
     let easter = easter_sunday(year);
     let mut days = vec![
         ymd(1, 1),
-        ymd(1, 6),
         easter,
         easter + Days::new(1),
         ymd(5, 1),
@@ -50,6 +49,10 @@ pub fn public_holidays(year: i32) -> Vec<NaiveDate> {
         ymd(12, 25),
         ymd(12, 26),
     ];
+    // Epiphany was restored by the 2010 amendment, from 2011 on.
+    if year >= 2011 {
+        days.push(ymd(1, 6));
+    }
     // Christmas Eve became a public holiday by the 2024 amendment, from 2025 on.
     if year >= 2025 {
         days.push(ymd(12, 24));
@@ -205,6 +208,18 @@ mod tests {
                 "the day before Corpus Christi is a Wednesday"
             );
         }
+    }
+
+    #[test]
+    fn epiphany_is_a_holiday_from_2011_only() {
+        assert!(
+            is_working_day(d(2010, 1, 6)),
+            "a Wednesday before the amendment"
+        );
+        assert!(is_public_holiday(d(2011, 1, 6)));
+        assert!(!is_working_day(d(2027, 1, 6)));
+        // A 14-day period from Wed 23 Dec 2026 ends on Wed 6 Jan 2027 (Epiphany) and moves to Thu 7 Jan.
+        assert_eq!(kpa_days(d(2026, 12, 23), 14), d(2027, 1, 7));
     }
 
     #[test]
