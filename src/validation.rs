@@ -13,21 +13,43 @@ impl From<ValidationErrors> for ApiError {
     }
 }
 
-/// A required free text: trimmed, then 1 to `max` characters (`required` / `too_long` on `field`).
+/// A required free text: at most `max` characters as sent (the contract's `maxLength`), not blank, stored
+/// trimmed (`required` / `too_long` on `field`). The limit counts what was sent, not what is left after trimming,
+/// so that a text one character over `maxLength` is refused whatever that character is.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let t = value.trim();
-    match t.chars().count() {
-        0 => Err(FieldError::new(
+    if value.chars().count() > max {
+        Err(FieldError::new(
+            field,
+            "too_long",
+            format!("at most {max} characters"),
+        ))
+    } else if t.is_empty() {
+        Err(FieldError::new(
             field,
             "required",
             format!("{field} must not be empty"),
-        )),
-        n if n > max => Err(FieldError::new(
+        ))
+    } else {
+        Ok(t.to_owned())
+    }
+}
+
+/// An optional free text: at most `max` characters as sent, as for [`required_text`]; stored trimmed, and a blank
+/// one is none (`too_long` on `field`).
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(FieldError::new(
             field,
             "too_long",
             format!("at most {max} characters"),
         )),
-        _ => Ok(t.to_owned()),
+        Some(v) => Ok(Some(v.trim()).filter(|t| !t.is_empty()).map(str::to_owned)),
+        None => Ok(None),
     }
 }
 
@@ -140,6 +162,35 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_are_limited_as_sent_and_stored_trimmed() {
+        fn code<T>(r: Result<T, FieldError>) -> Option<String> {
+            r.err().map(|e| e.code)
+        }
+        assert_eq!(required_text("f", "  abc ", 6).unwrap(), "abc");
+        // One character over maxLength is too long even when it is a space that trimming would drop.
+        assert_eq!(
+            code(required_text("f", "abc ", 3)).as_deref(),
+            Some("too_long")
+        );
+        assert_eq!(
+            code(required_text("f", " \t\n", 5)).as_deref(),
+            Some("required")
+        );
+        assert_eq!(
+            optional_text("f", Some(" a "), 3).unwrap().as_deref(),
+            Some("a")
+        );
+        assert_eq!(optional_text("f", Some("   "), 3).unwrap(), None);
+        assert_eq!(optional_text("f", None, 3).unwrap(), None);
+        assert_eq!(
+            code(optional_text("f", Some("a   "), 3)).as_deref(),
+            Some("too_long")
+        );
+        // Characters, not bytes: "żółw" is four characters in eight bytes.
+        assert!(optional_text("f", Some("żółw"), 4).is_ok());
+    }
 
     #[test]
     fn request_dates_are_rfc3339_full_dates() {

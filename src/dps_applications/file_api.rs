@@ -137,19 +137,8 @@ pub async fn record_dps_document(
     let expected = if_match.required()?;
     let (id, code) = path.into_inner();
     let update = body.into_inner();
-    let note = update
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
-    if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
-        return Err(ApiError::field(
-            "note",
-            "too_long",
-            "at most 1000 characters",
-        ));
-    }
+    let note = crate::validation::optional_text("note", update.note.as_deref(), 1000)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     match (update.status, update.received_on) {
         (DocumentStatus::Received, None) => {
             return Err(ApiError::field(

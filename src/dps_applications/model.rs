@@ -181,8 +181,8 @@ impl Facts {
             ));
         }
         for (i, r) in self.obliged_relatives.iter().enumerate() {
-            let n = r.name.trim().chars().count();
-            if n == 0 || n > 200 {
+            // As sent for the limit, trimmed for blankness (see `validation::required_text`).
+            if r.name.trim().is_empty() || r.name.chars().count() > 200 {
                 errors.push(FieldError::new(
                     format!("obliged_relatives[{i}].name"),
                     "length",
@@ -823,13 +823,6 @@ pub struct CheckedDpsApplication {
     pub justification: String,
 }
 
-fn trimmed(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 impl NewDpsApplication {
     pub fn check(
         &self,
@@ -858,25 +851,20 @@ impl NewDpsApplication {
                 DpsApplicantKind::Person
             }
         };
-        let applicant_name = trimmed(&self.applicant_name);
-        if applicant_kind == DpsApplicantKind::OtherPerson && applicant_name.is_none() {
+        // `None`: refused and reported; `Some(None)`: absent or blank.
+        let mut optional = |field, value: &Option<String>, max| {
+            crate::validation::optional_text(field, value.as_deref(), max)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        let applicant_name = optional("applicant_name", &self.applicant_name, 200);
+        let preferred_home = optional("preferred_home", &self.preferred_home, 200);
+        if applicant_kind == DpsApplicantKind::OtherPerson && applicant_name == Some(None) {
             errors.push(FieldError::new(
                 "applicant_name",
                 "required",
                 "name the person who applies",
             ));
-        }
-        for (field, value, max) in [
-            ("applicant_name", &applicant_name, 200),
-            ("preferred_home", &trimmed(&self.preferred_home), 200),
-        ] {
-            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-                errors.push(FieldError::new(
-                    field,
-                    "too_long",
-                    format!("at most {max} characters"),
-                ));
-            }
         }
         let justification =
             crate::validation::required_text("justification", &self.justification, 4000)
@@ -895,11 +883,11 @@ impl NewDpsApplication {
         }
         Ok(CheckedDpsApplication {
             applicant_name: match applicant_kind {
-                DpsApplicantKind::OtherPerson | DpsApplicantKind::Ops => applicant_name,
+                DpsApplicantKind::OtherPerson | DpsApplicantKind::Ops => applicant_name.flatten(),
                 _ => None,
             },
             applicant_kind,
-            preferred_home: trimmed(&self.preferred_home),
+            preferred_home: preferred_home.flatten(),
             justification,
         })
     }
@@ -1572,7 +1560,12 @@ mod tests {
 
     #[test]
     fn texts_are_trimmed_and_bounded() {
-        assert_eq!(text("x", "  a  ", 3).unwrap(), "a");
+        assert_eq!(text("x", " a ", 3).unwrap(), "a");
+        // The limit counts the text as sent, as the contract's maxLength does.
+        assert_eq!(
+            text("x", "  a  ", 3).unwrap_err().code(),
+            "validation_failed"
+        );
         assert_eq!(text("x", "   ", 3).unwrap_err().code(), "validation_failed");
         assert_eq!(
             text("x", "abcd", 3).unwrap_err().code(),

@@ -61,19 +61,8 @@ pub async fn terminate_ipzs(
     policy::may_run_ipzs(&caller)?;
     let expected = if_match.required()?;
     let t = body.into_inner();
-    let details = t
-        .details
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(str::to_owned);
-    if details.as_ref().is_some_and(|d| d.chars().count() > 4000) {
-        return Err(ApiError::field(
-            "details",
-            "too_long",
-            "at most 4000 characters",
-        ));
-    }
+    let details = crate::validation::optional_text("details", t.details.as_deref(), 4000)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     transition(
         state,
         caller,

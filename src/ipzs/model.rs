@@ -458,8 +458,8 @@ impl NewIpzs {
             ));
         }
         for (i, a) in self.activities.iter().enumerate() {
-            let n = a.description.trim().chars().count();
-            if n == 0 || n > 1000 {
+            // As sent for the limit, trimmed for blankness (see `validation::required_text`).
+            if a.description.trim().is_empty() || a.description.chars().count() > 1000 {
                 errors.push(FieldError::new(
                     format!("activities[{i}].description"),
                     "length",

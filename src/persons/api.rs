@@ -129,7 +129,7 @@ pub async fn create_person(
 #[into_params(parameter_in = Query)]
 pub struct PersonQuery {
     /// Exact PESEL.
-    #[param(pattern = r"^\d{11}$", example = "44051401458")]
+    #[param(pattern = r"^[0-9]{11}$", example = "44051401458")]
     pub pesel: Option<String>,
     /// Prefix of the last name, ignoring case and Polish diacritics: `zolk` finds `Żółkiewski`.
     #[param(min_length = 1, max_length = 100, example = "zolk")]

@@ -31,7 +31,7 @@ pub struct Address {
     #[serde(default)]
     pub flat: Option<String>,
     /// Polish postal code `NN-NNN`.
-    #[schema(pattern = r"^\d{2}-\d{3}$", example = "87-100")]
+    #[schema(pattern = r"^[0-9]{2}-[0-9]{3}$", example = "87-100")]
     pub postal_code: String,
     #[schema(min_length = 1, max_length = 100, example = "Toruń")]
     pub city: String,
@@ -81,7 +81,7 @@ pub struct NewPerson {
     pub first_name: String,
     #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
-    #[schema(pattern = r"^\d{11}$")]
+    #[schema(pattern = r"^[0-9]{11}$")]
     pub pesel: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub birth_date: Option<NaiveDate>,
@@ -112,7 +112,7 @@ pub struct PersonPatch {
     #[schema(min_length = 1, max_length = 100)]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "patch_field")]
-    #[schema(value_type = Option<String>, pattern = r"^\d{11}$")]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9]{11}$")]
     pub pesel: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validation::optional_date")]
     pub birth_date: Option<NaiveDate>,
@@ -146,26 +146,26 @@ pub struct ValidPerson {
 }
 
 static POSTAL_CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{2}-\d{3}$").expect("regex"));
+    LazyLock::new(|| Regex::new(r"^[0-9]{2}-[0-9]{3}$").expect("regex"));
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\+?[0-9 ()-]{6,20}$").expect("regex"));
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$").expect("regex"));
 
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, min: usize, max: usize) -> String {
+    // `maxLength` counts the text as sent; emptiness is judged after trimming.
     let v = value.trim().to_owned();
-    let n = v.chars().count();
-    if n < min {
-        errors.push(FieldError::new(
-            field,
-            "required",
-            format!("{field} must not be empty"),
-        ));
-    } else if n > max {
+    if value.chars().count() > max {
         errors.push(FieldError::new(
             field,
             "too_long",
             format!("{field} must be at most {max} characters"),
+        ));
+    } else if v.chars().count() < min {
+        errors.push(FieldError::new(
+            field,
+            "required",
+            format!("{field} must not be empty"),
         ));
     }
     v
@@ -182,12 +182,30 @@ fn optional_text(
         .filter(|v| !v.is_empty())
 }
 
+/// An optional text with a format: the format is checked on the text as sent (as the contract's pattern is), the
+/// text stored trimmed, and a blank one that the format allows (a phone of spaces) stored as none.
+fn formatted(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    format: &Regex,
+    (code, message): (&str, &str),
+) -> Option<String> {
+    let reported = errors.len();
+    let text = optional_text(errors, field, value, max);
+    if errors.len() == reported && value.is_some_and(|raw| !format.is_match(raw)) {
+        errors.push(FieldError::new(field, code, message));
+    }
+    text
+}
+
 fn address(errors: &mut Vec<FieldError>, field: &str, a: Option<&Address>) -> Option<Address> {
     let a = a?;
     let street = optional_text(errors, &format!("{field}.street"), a.street.as_deref(), 200);
     let building = text(errors, &format!("{field}.building"), &a.building, 1, 20);
     let flat = optional_text(errors, &format!("{field}.flat"), a.flat.as_deref(), 20);
-    let postal_code = a.postal_code.trim().to_owned();
+    let postal_code = a.postal_code.clone();
     if !POSTAL_CODE.is_match(&postal_code) {
         errors.push(FieldError::new(
             format!("{field}.postal_code"),
@@ -223,7 +241,7 @@ pub fn validate(
     let first_name = text(&mut errors, "first_name", first_name, 1, 100);
     let last_name = text(&mut errors, "last_name", last_name, 1, 100);
 
-    let pesel_value = pesel_value.map(str::trim).filter(|p| !p.is_empty());
+    // Checked as sent: the contract's pattern is eleven digits, so "" or " 44051401458" is not "no PESEL".
     let decoded = match pesel_value.map(pesel::parse) {
         Some(Ok(info)) => Some(info),
         Some(Err(e)) => {
@@ -287,26 +305,25 @@ pub fn validate(
     };
     let residence_address = address(&mut errors, "residence_address", residence);
     let stay_address = address(&mut errors, "stay_address", stay);
-    let phone = optional_text(&mut errors, "phone", phone, 20);
-    if let Some(p) = &phone
-        && !PHONE.is_match(p)
-    {
-        errors.push(FieldError::new(
-            "phone",
+    let phone = formatted(
+        &mut errors,
+        "phone",
+        phone,
+        20,
+        &PHONE,
+        (
             "phone_format",
             "digits, spaces, brackets and dashes, 6 to 20, optionally after +",
-        ));
-    }
-    let email = optional_text(&mut errors, "email", email, 254);
-    if let Some(e) = &email
-        && !EMAIL.is_match(e)
-    {
-        errors.push(FieldError::new(
-            "email",
-            "email_format",
-            "not an e-mail address",
-        ));
-    }
+        ),
+    );
+    let email = formatted(
+        &mut errors,
+        "email",
+        email,
+        254,
+        &EMAIL,
+        ("email_format", "not an e-mail address"),
+    );
     match (errors.is_empty(), birth_date, sex) {
         (true, Some(birth_date), Some(sex)) => Ok(ValidPerson {
             first_name,

@@ -296,26 +296,26 @@ impl NewReferralApplication {
             }
             (_, None) => ApplicantKind::Ngo,
         };
-        let applicant_name = self
-            .applicant_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        // `None`: refused and reported; `Some(None)`: absent or blank.
+        let mut optional = |field, value: &Option<String>, max| {
+            crate::validation::optional_text(field, value.as_deref(), max)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        let applicant_name = optional("applicant_name", &self.applicant_name, 200);
+        let other = optional(
+            "other_category_description",
+            &self.other_category_description,
+            500,
+        );
         if filer_kind == InstitutionKind::Mopr
             && applicant_kind.is_other_institution()
-            && applicant_name.is_none()
+            && applicant_name == Some(None)
         {
             errors.push(FieldError::new(
                 "applicant_name",
                 "required",
                 "name the institution that applied on paper",
-            ));
-        }
-        if applicant_name.is_some_and(|n| n.chars().count() > 200) {
-            errors.push(FieldError::new(
-                "applicant_name",
-                "too_long",
-                "at most 200 characters",
             ));
         }
         let categories = unique(&self.eligibility_categories);
@@ -326,23 +326,11 @@ impl NewReferralApplication {
                 "claim at least one group of art. 1 ust. 2",
             ));
         }
-        let other = self
-            .other_category_description
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        if categories.contains(&EligibilityCategory::Other) && other.is_none() {
+        if categories.contains(&EligibilityCategory::Other) && other == Some(None) {
             errors.push(FieldError::new(
                 "other_category_description",
                 "required",
                 "describe the group when claiming `other`",
-            ));
-        }
-        if other.is_some_and(|o| o.chars().count() > 500) {
-            errors.push(FieldError::new(
-                "other_category_description",
-                "too_long",
-                "at most 500 characters",
             ));
         }
         let justification =
@@ -379,12 +367,12 @@ impl NewReferralApplication {
             applicant_name: if applicant_kind.is_other_institution()
                 && filer_kind == InstitutionKind::Mopr
             {
-                applicant_name.map(str::to_owned)
+                applicant_name.flatten()
             } else {
                 None
             },
             categories,
-            other_category_description: other.map(str::to_owned),
+            other_category_description: other.flatten(),
             justification,
             received_on: self.received_on,
             consent: self.consent.clone(),

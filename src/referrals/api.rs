@@ -105,24 +105,13 @@ pub async fn issue_referral(
     policy::may_decide_referral(&caller)?;
     let expected = if_match.required()?;
     let new = body.into_inner();
-    let reasons = new
-        .reasons
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    let reasons = crate::validation::optional_text("reasons", new.reasons.as_deref(), 4000)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     if new.decision == Decision::Refused && reasons.is_none() {
         return Err(ApiError::field(
             "reasons",
             "reasons_required",
             "a refusal must give its reasons",
-        ));
-    }
-    if reasons.as_ref().is_some_and(|r| r.chars().count() > 4000) {
-        return Err(ApiError::field(
-            "reasons",
-            "too_long",
-            "at most 4000 characters",
         ));
     }
     let refusal_ground = match (new.decision, new.refusal_ground) {

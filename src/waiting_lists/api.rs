@@ -222,15 +222,8 @@ pub async fn remove_from_waiting_list(
     policy::person_scope(&caller)?;
     let expected = if_match.required()?;
     let leaving = body.into_inner();
-    let note = match leaving
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        Some(n) => Some(crate::dps_applications::model::text("note", n, 2000)?),
-        None => None,
-    };
+    let note = crate::validation::optional_text("note", leaving.note.as_deref(), 2000)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     let today = state.clock.today();
     let id = id.into_inner();
     let entry = db::run_as(&state.pool, caller.principal(), move |conn| {

@@ -144,19 +144,11 @@ pub fn check_placement_order(
     position: i64,
     out_of_order_reason: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
-    let reason = out_of_order_reason.map(str::trim).filter(|r| !r.is_empty());
-    if let Some(r) = reason
-        && r.chars().count() > 2000
-    {
-        return Err(ApiError::field(
-            "out_of_order_reason",
-            "too_long",
-            "at most 2000 characters",
-        ));
-    }
+    let reason = crate::validation::optional_text("out_of_order_reason", out_of_order_reason, 2000)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     match (position, reason) {
-        (1, r) => Ok(r.map(str::to_owned)),
-        (_, Some(r)) => Ok(Some(r.to_owned())),
+        (1, r) => Ok(r),
+        (_, Some(r)) => Ok(Some(r)),
         (p, None) => Err(ApiError::field(
             "out_of_order_reason",
             "required_when_not_first",

@@ -566,3 +566,70 @@ async fn a_date_is_yyyy_mm_dd_and_anything_else_is_refused_without_a_trace() {
     let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "in_future");
 }
+
+/// The contract's patterns and lengths apply to the value as sent: what it calls invalid is refused, not trimmed
+/// into shape or read as "none".
+#[actix_web::test]
+async fn a_value_the_contract_calls_invalid_is_refused_as_sent() {
+    let app = spawn_app().await;
+    let token = app.token("mopr-staff").await;
+    let padded_name = format!("{} ", "A".repeat(100));
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        ("pesel", json!(""), "pesel", "pesel_format"),
+        ("pesel", json!(" 44051401458"), "pesel", "pesel_format"),
+        (
+            "postal_code",
+            json!(" 87-100"),
+            "residence_address.postal_code",
+            "postal_code_format",
+        ),
+        // Arabic-Indic digits are digits to some regex engines, not to the contract's [0-9].
+        (
+            "postal_code",
+            json!("٨٧-١٠٠"),
+            "residence_address.postal_code",
+            "postal_code_format",
+        ),
+        ("phone", json!(""), "phone", "phone_format"),
+        ("email", json!(" jan@example.pl"), "email", "email_format"),
+        ("email", json!(""), "email", "email_format"),
+        ("first_name", json!(padded_name), "first_name", "too_long"),
+    ];
+    for (key, value, field, code) in cases {
+        let mut body = person("Jan", "Wzorcowy", None);
+        if key == "postal_code" {
+            body["residence_address"]["postal_code"] = value.clone();
+        } else {
+            body[key] = value.clone();
+        }
+        let resp = app
+            .call(Method::POST, "/api/v1/persons", &token, Some(&body))
+            .await;
+        let problem =
+            assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let errors = problem["errors"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["code"] == code),
+            "{key} = {value}: {problem}"
+        );
+    }
+    let resp = app
+        .call(
+            Method::GET,
+            "/api/v1/persons?last_name=wzorcowy",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(json(resp).await["items"], json!([]));
+
+    // What the contract allows still goes through: a phone of spaces only is stored as none.
+    let mut body = person("Jan", "Wzorcowy", None);
+    body["phone"] = json!("      ");
+    body["first_name"] = json!(format!(" {} ", "A".repeat(98)));
+    let created = app.create_person("mopr-staff", &body).await;
+    assert_eq!(created["phone"], Value::Null);
+    assert_eq!(created["first_name"], "A".repeat(98));
+}
