@@ -152,34 +152,25 @@ static PHONE: LazyLock<Regex> =
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$").expect("regex"));
 
-fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, min: usize, max: usize) -> String {
-    // `maxLength` counts the text as sent; emptiness is judged after trimming.
-    let v = value.trim().to_owned();
-    if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("{field} must be at most {max} characters"),
-        ));
-    } else if v.chars().count() < min {
-        errors.push(FieldError::new(
-            field,
-            "required",
-            format!("{field} must not be empty"),
-        ));
-    }
-    v
+/// A required text (see [`crate::validation::required_text`]), its error collected with the others.
+fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
+    crate::validation::required_text(field, value, max).unwrap_or_else(|e| {
+        errors.push(e);
+        String::new()
+    })
 }
 
+/// An optional text (see [`crate::validation::optional_text`]), its error collected with the others.
 fn optional_text(
     errors: &mut Vec<FieldError>,
     field: &str,
     value: Option<&str>,
     max: usize,
 ) -> Option<String> {
-    value
-        .map(|v| text(errors, field, v, 0, max))
-        .filter(|v| !v.is_empty())
+    crate::validation::optional_text(field, value, max).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    })
 }
 
 /// An optional text with a format: the format is checked on the text as sent (as the contract's pattern is), the
@@ -203,7 +194,7 @@ fn formatted(
 fn address(errors: &mut Vec<FieldError>, field: &str, a: Option<&Address>) -> Option<Address> {
     let a = a?;
     let street = optional_text(errors, &format!("{field}.street"), a.street.as_deref(), 200);
-    let building = text(errors, &format!("{field}.building"), &a.building, 1, 20);
+    let building = text(errors, &format!("{field}.building"), &a.building, 20);
     let flat = optional_text(errors, &format!("{field}.flat"), a.flat.as_deref(), 20);
     let postal_code = a.postal_code.clone();
     if !POSTAL_CODE.is_match(&postal_code) {
@@ -213,7 +204,7 @@ fn address(errors: &mut Vec<FieldError>, field: &str, a: Option<&Address>) -> Op
             "a Polish postal code is NN-NNN, e.g. 87-100",
         ));
     }
-    let city = text(errors, &format!("{field}.city"), &a.city, 1, 100);
+    let city = text(errors, &format!("{field}.city"), &a.city, 100);
     Some(Address {
         street,
         building,
@@ -238,8 +229,8 @@ pub fn validate(
     today: NaiveDate,
 ) -> Result<ValidPerson, ApiError> {
     let mut errors = Vec::new();
-    let first_name = text(&mut errors, "first_name", first_name, 1, 100);
-    let last_name = text(&mut errors, "last_name", last_name, 1, 100);
+    let first_name = text(&mut errors, "first_name", first_name, 100);
+    let last_name = text(&mut errors, "last_name", last_name, 100);
 
     // Checked as sent: the contract's pattern is eleven digits, so "" or " 44051401458" is not "no PESEL".
     let decoded = match pesel_value.map(pesel::parse) {
