@@ -53,6 +53,11 @@ pub fn optional_text(
     }
 }
 
+/// A field's checked value, or `None` with its error added to `errors`, so that one 422 lists every field.
+pub fn gather<T>(errors: &mut Vec<FieldError>, checked: Result<T, FieldError>) -> Option<T> {
+    checked.map_err(|e| errors.push(e)).ok()
+}
+
 /// Flattens a (possibly nested) validation report into one list of field errors, sorted by field so that the
 /// order is stable between runs.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {

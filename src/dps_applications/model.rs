@@ -9,6 +9,7 @@
 //!                                                      └──────────── SKO annuls and remands ◀──────┘
 //! ```
 
+use crate::validation::{gather, optional_text, required_text};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -853,9 +854,7 @@ impl NewDpsApplication {
         };
         // `None`: refused and reported; `Some(None)`: absent or blank.
         let mut optional = |field, value: &Option<String>, max| {
-            crate::validation::optional_text(field, value.as_deref(), max)
-                .map_err(|e| errors.push(e))
-                .ok()
+            gather(&mut errors, optional_text(field, value.as_deref(), max))
         };
         let applicant_name = optional("applicant_name", &self.applicant_name, 200);
         let preferred_home = optional("preferred_home", &self.preferred_home, 200);
@@ -866,10 +865,11 @@ impl NewDpsApplication {
                 "name the person who applies",
             ));
         }
-        let justification =
-            crate::validation::required_text("justification", &self.justification, 4000)
-                .map_err(|e| errors.push(e))
-                .unwrap_or_default();
+        let justification = gather(
+            &mut errors,
+            required_text("justification", &self.justification, 4000),
+        )
+        .unwrap_or_default();
         if self.received_on > today {
             errors.push(FieldError::new(
                 "received_on",

@@ -128,9 +128,11 @@ pub async fn add_income_criterion(
             ));
         }
     }
-    let legal_basis = crate::validation::required_text("legal_basis", &new.legal_basis, 500)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
+    let legal_basis = crate::validation::gather(
+        &mut errors,
+        crate::validation::required_text("legal_basis", &new.legal_basis, 500),
+    )
+    .unwrap_or_default();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }

@@ -154,10 +154,8 @@ static EMAIL: LazyLock<Regex> =
 
 /// A required text (see [`crate::validation::required_text`]), its error collected with the others.
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
-    crate::validation::required_text(field, value, max).unwrap_or_else(|e| {
-        errors.push(e);
-        String::new()
-    })
+    crate::validation::gather(errors, crate::validation::required_text(field, value, max))
+        .unwrap_or_default()
 }
 
 /// An optional text (see [`crate::validation::optional_text`]), its error collected with the others.
@@ -167,10 +165,7 @@ fn optional_text(
     value: Option<&str>,
     max: usize,
 ) -> Option<String> {
-    crate::validation::optional_text(field, value, max).unwrap_or_else(|e| {
-        errors.push(e);
-        None
-    })
+    crate::validation::gather(errors, crate::validation::optional_text(field, value, max)).flatten()
 }
 
 /// An optional text with a format: the format is checked on the text as sent (as the contract's pattern is), the
