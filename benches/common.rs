@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use reintegra::db;
-use reintegra::persons::model::{PersonRow, ValidPerson};
-use reintegra::persons::pesel::Sex;
+use reintegra::foundation::db;
+use reintegra::resources::persons::model::{PersonRow, ValidPerson};
+use reintegra::resources::persons::pesel::Sex;
 
 pub const SURNAMES: [&str; 40] = [
     "Nowak",
@@ -104,7 +104,7 @@ pub fn seed(conn: &mut db::Conn, n: usize, institution: &str) -> Vec<(String, St
         if batch.len() == 1000 || i + 1 == n {
             db::write_tx(conn, |conn| {
                 for chunk in batch.chunks(100) {
-                    reintegra::per_backend!(&mut *conn, c => diesel::insert_into(reintegra::db::schema::persons::table)
+                    reintegra::per_backend!(&mut *conn, c => diesel::insert_into(reintegra::foundation::db::schema::persons::table)
                         .values(chunk)
                         .execute(c))?;
                 }

@@ -171,7 +171,7 @@ impl Client {
 }
 
 fn today() -> String {
-    reintegra::calendar::today_in_warsaw().to_string()
+    reintegra::foundation::calendar::today_in_warsaw().to_string()
 }
 
 /// Seeds `persons` persons registered by MOPR (returns some of their ids), files `applications` applications
@@ -179,11 +179,11 @@ fn today() -> String {
 fn seed(url: &str, persons: usize) -> Vec<String> {
     // Migrations and the demo institutions come from the first start.
     let (service, _) = start(url);
-    let pool = reintegra::db::connect(url, 1).unwrap();
+    let pool = reintegra::foundation::db::connect(url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    use reintegra::db::schema::institutions;
+    use reintegra::foundation::db::schema::institutions;
     let mopr: String = institutions::table
-        .filter(institutions::kind.eq(reintegra::auth::InstitutionKind::Mopr))
+        .filter(institutions::kind.eq(reintegra::identity::InstitutionKind::Mopr))
         .select(institutions::id)
         .first(&mut *conn)
         .unwrap();
@@ -222,7 +222,7 @@ fn seed(url: &str, persons: usize) -> Vec<String> {
             opinion["application_version"].as_i64(),
             &json!({"application_id": app["id"], "decision": "referred"}),
         );
-        let start = reintegra::calendar::today_in_warsaw();
+        let start = reintegra::foundation::calendar::today_in_warsaw();
         c.post(
             &cis,
             "/api/v1/ipzs",
@@ -570,7 +570,7 @@ fn run_backend(
         .as_str()
         .unwrap()
         .to_owned();
-    let pool = reintegra::db::connect(url, 1).unwrap();
+    let pool = reintegra::foundation::db::connect(url, 1).unwrap();
     let mut conn = pool.get().unwrap();
     let ids = ids_file(dir, "persons", &person_ids);
     let threads = THREADS.to_string();
@@ -672,7 +672,7 @@ fn run_backend(
     }
     // Persons nobody has applied for yet (the registry and those just created): the filing run takes one each.
     let fresh: Vec<String> = {
-        use reintegra::db::schema::{persons, referral_applications as ra};
+        use reintegra::foundation::db::schema::{persons, referral_applications as ra};
         persons::table
             .filter(diesel::dsl::not(
                 persons::id.eq_any(ra::table.select(ra::person_id)),
@@ -697,7 +697,7 @@ fn run_backend(
     );
     // The applications just filed, each withdrawn once (version 1).
     let filed: Vec<String> = {
-        use reintegra::db::schema::referral_applications as ra;
+        use reintegra::foundation::db::schema::referral_applications as ra;
         ra::table
             .filter(ra::version.eq(1))
             .filter(ra::justification.eq("Load."))

@@ -9,16 +9,16 @@
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use reintegra::auth::policy::PersonScope;
-use reintegra::auth::{Caller, InstitutionKind, PrincipalType, Role};
-use reintegra::db::schema::institutions;
+use reintegra::foundation::db::schema::institutions;
+use reintegra::identity::policy::PersonScope;
+use reintegra::identity::{Caller, InstitutionKind, PrincipalType, Role};
 
 #[path = "common.rs"]
 mod common;
 use common::seed;
-use reintegra::db::{self, DbConnection};
-use reintegra::pagination::PageRequest;
-use reintegra::persons::store::{self, SearchFilter};
+use reintegra::foundation::db::{self, DbConnection};
+use reintegra::foundation::pagination::PageRequest;
+use reintegra::resources::persons::store::{self, SearchFilter};
 
 fn measure(label: &str, iterations: usize, mut f: impl FnMut(usize)) {
     let mut times: Vec<Duration> = Vec::with_capacity(iterations);
@@ -139,10 +139,15 @@ fn main() {
         store::get_visible(&mut conn, &scope, id)
             .expect("read")
             .expect("found");
-        reintegra::audit::record(
+        reintegra::records::audit::record(
             &mut conn,
             &caller,
-            reintegra::audit::Entry::new(reintegra::audit::Action::Read, "person", id).person(id),
+            reintegra::records::audit::Entry::new(
+                reintegra::records::audit::Action::Read,
+                "person",
+                id,
+            )
+            .person(id),
         )
         .expect("audit");
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Captures real response examples for openapi/examples.json from a newman run of the Postman collection.
 
-The service's response schemas get their `example` from that file (src/openapi.rs), so each example is a body the
+The service's response schemas get their `example` from that file (src/app/openapi/rules.rs), so each example is a body the
 service really answered against demo data, not one written by hand. CI checks every example in the document
 against its schema (contract/check_examples.py), so a schema change that makes one untrue fails until the file is
 captured again:

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use reintegra::config::{Config, resolve_secret};
-use reintegra::webhooks::model::TargetPolicy;
-use reintegra::{Application, db};
+use reintegra::foundation::config::{Config, resolve_secret};
+use reintegra::records::webhooks::model::TargetPolicy;
+use reintegra::{Application, foundation::db};
 
 /// reintegra: the shared procedures of social-services institutions over one JSON API.
 #[derive(Parser)]
@@ -157,15 +157,14 @@ fn create_admin(args: &CreateAdminArgs) -> Result<(), String> {
     let pool = db::connect(&args.db.database_url, 1).map_err(|e| e.to_string())?;
     db::migrate(&pool).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let id = reintegra::demo::create_platform_admin(&mut conn, &args.username, &password).map_err(
-        |e| {
+    let id = reintegra::app::demo::create_platform_admin(&mut conn, &args.username, &password)
+        .map_err(|e| {
             let p = e.problem();
             match p.errors.first() {
                 Some(f) => format!("{}: {}", f.field, f.message),
                 None => p.detail,
             }
-        },
-    )?;
+        })?;
     println!("created platform admin {} ({id})", args.username);
     Ok(())
 }
@@ -187,9 +186,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         workers: args.workers,
         login_max_failures: 5,
         login_window: Duration::from_secs(300),
-        cors_allowed_origins: reintegra::config::parse_cors_origins(&args.cors_origins)
+        cors_allowed_origins: reintegra::foundation::config::parse_cors_origins(&args.cors_origins)
             .map_err(|e| e.to_string())?,
-        webhooks: reintegra::webhooks::dispatch::Settings {
+        webhooks: reintegra::foundation::config::WebhookSettings {
             targets: if args.webhook_allow_private_targets {
                 TargetPolicy::AllowPrivate
             } else {
@@ -197,7 +196,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             },
             ..Default::default()
         },
-        rate_limits: reintegra::rate_limit::Limits {
+        rate_limits: reintegra::foundation::config::RateLimitSettings {
             token_per_minute: args.rate_limit_token,
             writes_per_minute: args.rate_limit_writes,
         },

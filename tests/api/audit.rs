@@ -136,7 +136,7 @@ async fn the_database_refuses_to_change_or_delete_audit_records() {
     let id = app.user_id("mopr-staff").await;
     app.call(Method::GET, &format!("/api/v1/users/{id}"), &admin, None)
         .await;
-    let mut conn = reintegra::db::DbConnection::establish(&app.database_url).unwrap();
+    let mut conn = reintegra::foundation::db::DbConnection::establish(&app.database_url).unwrap();
     let updated =
         diesel::sql_query("UPDATE audit_events SET actor_id = 'someone-else'").execute(&mut conn);
     assert!(updated.is_err(), "update must be refused");

@@ -324,7 +324,8 @@ fn sign(claims: &serde_json::Value, secret: &str) -> String {
 
 #[tokio::test]
 async fn tampered_expired_unsigned_and_foreign_tokens_are_refused_with_401() {
-    let app = spawn_app_with(|c| c.jwt_secret = reintegra::config::Secret::new(SECRET)).await;
+    let app =
+        spawn_app_with(|c| c.jwt_secret = reintegra::foundation::config::Secret::new(SECRET)).await;
     let good = app.token("mopr-director").await;
     let mut claims = claims_of(&good);
     assert_eq!(

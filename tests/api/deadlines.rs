@@ -90,19 +90,19 @@ async fn obligations_of_records_written_before_the_projection_are_rebuilt_once()
     let before = all_pages(&app, "mopr-director", "").await;
     assert_eq!(before.len(), 1);
 
-    let pool = reintegra::db::connect(&app.database_url, 1).unwrap();
+    let pool = reintegra::foundation::db::connect(&app.database_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    reintegra::db::write_tx(&mut conn, |c| {
+    reintegra::foundation::db::write_tx(&mut conn, |c| {
         Ok(diesel::sql_query("DELETE FROM obligations").execute(c)?)
     })
     .unwrap();
     assert!(all_pages(&app, "mopr-director", "").await.is_empty());
     assert_eq!(
-        reintegra::deadlines::store::rebuild_if_empty(&mut conn).unwrap(),
+        reintegra::resources::deadlines::store::rebuild_if_empty(&mut conn).unwrap(),
         1
     );
     assert_eq!(
-        reintegra::deadlines::store::rebuild_if_empty(&mut conn).unwrap(),
+        reintegra::resources::deadlines::store::rebuild_if_empty(&mut conn).unwrap(),
         0,
         "only when empty"
     );

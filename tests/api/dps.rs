@@ -1,5 +1,5 @@
 use chrono::{Days, NaiveDate};
-use reintegra::calendar;
+use reintegra::foundation::calendar;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

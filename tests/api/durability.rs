@@ -77,9 +77,9 @@ async fn no_answered_read_loses_its_audit_record_when_the_service_is_killed() {
         answered.len()
     );
 
-    let pool = reintegra::db::connect(&url, 1).unwrap();
+    let pool = reintegra::foundation::db::connect(&url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    use reintegra::db::schema::audit_events;
+    use reintegra::foundation::db::schema::audit_events;
     let recorded: std::collections::HashSet<String> = audit_events::table
         .filter(audit_events::request_id.like("kill-%"))
         .select(audit_events::request_id)

@@ -77,7 +77,7 @@ async fn responses_are_not_cached_and_not_sniffed() {
 #[test]
 fn startup_fails_fast_with_one_line_when_postgres_is_unreachable() {
     // Port 1 on loopback refuses at once; the error must name the backend and not hang.
-    let err = reintegra::db::connect("postgres://nobody@127.0.0.1:1/none", 1)
+    let err = reintegra::foundation::db::connect("postgres://nobody@127.0.0.1:1/none", 1)
         .expect_err("connecting to a closed port fails");
     let msg = err.to_string();
     assert!(

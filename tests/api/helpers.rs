@@ -3,7 +3,7 @@
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use reintegra::Application;
-use reintegra::config::Config;
+use reintegra::foundation::config::Config;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 
@@ -66,7 +66,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
-    pub clock: std::sync::Arc<reintegra::calendar::Clock>,
+    pub clock: std::sync::Arc<reintegra::foundation::calendar::Clock>,
     /// Demo users' tokens, signed in once per test: each sign-in costs an argon2 verification.
     tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
     /// The service runs on a thread of its own, stopped and joined when the test ends (see `Drop`).
@@ -238,7 +238,7 @@ pub fn make_pesel(year: i32, month: u32, day: u32, serial: u32, female: bool) ->
 
 /// Today in Europe/Warsaw, as the service judges deadlines.
 pub fn today() -> chrono::NaiveDate {
-    reintegra::calendar::today_in_warsaw()
+    reintegra::foundation::calendar::today_in_warsaw()
 }
 
 /// What a test does with its service: sign in, call, and walk the procedures.

@@ -23,7 +23,7 @@ async fn a_participant_goes_from_referral_through_qualification_to_completion() 
     );
     assert_eq!(
         ipzs["insurance"]["registration_due_on"],
-        reintegra::calendar::kpa_days(start + Days::new(30), 7).to_string()
+        reintegra::foundation::calendar::kpa_days(start + Days::new(30), 7).to_string()
     );
     assert_eq!(
         ipzs["insurance"]["participant_informed_on"],
@@ -31,7 +31,7 @@ async fn a_participant_goes_from_referral_through_qualification_to_completion() 
     );
     assert_eq!(
         ipzs["admission_list"]["due_on"],
-        reintegra::calendar::add_working_days(start, 5).to_string()
+        reintegra::foundation::calendar::add_working_days(start, 5).to_string()
     );
     let (mopr_events, _) = app.feed("mopr-staff", None).await;
     assert!(
@@ -331,7 +331,7 @@ async fn early_termination_must_be_notified_to_mopr_within_five_working_days() {
         )
         .await;
     assert_eq!(ipzs["status"], "terminated");
-    let due = reintegra::calendar::add_working_days(terminated_on, 5);
+    let due = reintegra::foundation::calendar::add_working_days(terminated_on, 5);
     assert_eq!(ipzs["termination"]["notice_due_on"], due.to_string());
     assert_eq!(ipzs["termination"]["mopr_informed_on"], Value::Null);
     let d = app.deadline("cis-staff", "termination_notice", &id).await;
@@ -677,7 +677,7 @@ async fn one_programme_at_a_time_signed_after_its_referral_and_at_most_twelve_mo
     let problem = assert_problem(resp, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "before_referral");
     // Twelve months of participation at most.
-    let latest = reintegra::calendar::last_day_of_months_from(today, 12);
+    let latest = reintegra::foundation::calendar::last_day_of_months_from(today, 12);
     let resp = app
         .call(
             Method::POST,

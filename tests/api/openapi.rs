@@ -222,7 +222,7 @@ async fn every_cross_field_rule_of_the_schema_is_enforced_by_the_server() {
     use reqwest::Method;
     use serde_json::json;
 
-    let stated: Vec<&str> = reintegra::openapi::cross_field_rules()
+    let stated: Vec<&str> = reintegra::app::openapi::cross_field_rules()
         .iter()
         .map(|(name, _)| *name)
         .collect();

@@ -21,7 +21,7 @@ async fn an_ngo_application_goes_through_opinion_and_referral_to_the_cis_inbox()
     assert_eq!(application["opinion_overdue"], false);
     assert_eq!(
         application["opinion_due_on"],
-        reintegra::calendar::kpa_days(today(), 14).to_string()
+        reintegra::foundation::calendar::kpa_days(today(), 14).to_string()
     );
 
     // MOPR learns of it from its feed.
@@ -441,7 +441,7 @@ async fn overdue_opinions_are_flagged_and_filterable() {
     assert_eq!(old["opinion_overdue"], true);
     assert_eq!(
         old["opinion_due_on"],
-        reintegra::calendar::kpa_days(old_day, 14).to_string()
+        reintegra::foundation::calendar::kpa_days(old_day, 14).to_string()
     );
     assert_eq!(fresh["opinion_overdue"], false);
 

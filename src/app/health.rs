@@ -1,0 +1,58 @@
+//! Probes for load balancers and orchestrators. They need no token and reveal nothing but up/down.
+
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::foundation::db;
+use crate::foundation::error::ApiError;
+use crate::records::state::AppState;
+
+/// The state of one probe.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HealthStatus {
+    /// `ok` when the probe passes.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// Liveness: the process is up and serving HTTP.
+///
+/// Does not touch the database, so a database outage does not make an orchestrator restart healthy nodes.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "get_liveness",
+    security(()),
+    responses((status = 200, description = "The process is up.", body = HealthStatus))
+)]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus {
+        status: "ok".into(),
+    })
+}
+
+/// Readiness: the database answers, so this node can take traffic.
+///
+/// A load balancer should send traffic only to nodes that answer 200 here.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "get_readiness",
+    security(()),
+    responses(
+        (status = 200, description = "The database answers.", body = HealthStatus),
+        (status = 503, response = crate::foundation::openapi::ServiceUnavailable),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    db::run(&state.pool, |conn| db::ping(conn))
+        .await
+        .map_err(|e| {
+            log::warn!("readiness check failed: {e}");
+            ApiError::ServiceUnavailable("the database does not answer".into())
+        })?;
+    Ok(HttpResponse::Ok().json(HealthStatus {
+        status: "ok".into(),
+    }))
+}

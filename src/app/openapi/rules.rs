@@ -1,0 +1,289 @@
+//! The parts of the document derived from the registered operations: page item references, cross-field rules,
+//! links from creates to their operations, where each ETag is read, and response examples.
+
+use utoipa::openapi::{Ref, RefOr};
+
+/// `Page<T>` is generated with `T` inlined; where `T` is a component of its own, the page refers to it instead, so
+/// clients generate one type per record (and the component is not reported unused).
+pub(super) fn refer_page_items(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for (name, schema) in components.schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_") else {
+            continue;
+        };
+        if !names.iter().any(|n| n == item) {
+            continue;
+        }
+        if let RefOr::T(Schema::Object(page)) = schema
+            && let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items")
+        {
+            items.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+        }
+    }
+}
+
+/// A string with at least one character that is not white space (the handlers trim before checking).
+fn non_blank() -> serde_json::Value {
+    serde_json::json!({"type": "string", "pattern": "\\S"})
+}
+
+/// The cross-field rules of request bodies, as JSON Schema `if`/`then`/`else` under `allOf`, so that clients and
+/// generated clients know them before sending. The handlers enforce the same rules with the 422 field errors
+/// named in the descriptions; `tests/api/openapi.rs` sends a counterexample of each rule and expects that 422.
+pub fn cross_field_rules() -> Vec<(&'static str, Vec<serde_json::Value>)> {
+    use serde_json::json;
+    let required = |fields: &[&str]| {
+        let properties: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .map(|f| ((*f).to_owned(), non_blank()))
+            .collect();
+        json!({"required": fields, "properties": properties})
+    };
+    let when = |field: &str, condition: serde_json::Value| json!({"required": [field], "properties": {field: condition}});
+    vec![
+        (
+            "NewReferralApplication",
+            vec![
+                // Another institution that applied on paper is named (`applicant_name: required`).
+                json!({"if": when("applicant_kind", json!({"enum": ["addiction_treatment_facility", "ops", "kis"]})),
+                       "then": required(&["applicant_name"])}),
+                // Claiming the open group `other` describes it (`other_category_description: required`).
+                json!({"if": when("eligibility_categories", json!({"contains": {"const": "other"}})),
+                       "then": required(&["other_category_description"])}),
+            ],
+        ),
+        (
+            "Consent",
+            // No application without the person's consent.
+            vec![json!({"properties": {"given": {"const": true}}})],
+        ),
+        (
+            "NewReferral",
+            vec![
+                // A refusal gives its reasons (`reasons: reasons_required`); a ground goes with a refusal only
+                // (`refusal_ground: not_a_refusal`).
+                json!({"if": when("decision", json!({"const": "refused"})),
+                       "then": required(&["reasons"]),
+                       "else": {"properties": {"refusal_ground": {"type": "null"}}}}),
+            ],
+        ),
+        (
+            "NewPerson",
+            // Without a PESEL the birth date and sex are given (with one, they are taken from it).
+            vec![json!({"if": {"properties": {"pesel": {"type": "null"}}},
+                        "then": {"required": ["birth_date", "sex"],
+                                 "properties": {"birth_date": {"type": "string"}, "sex": {"type": "string"}}}})],
+        ),
+        (
+            "NewInstitution",
+            // A MOPR names the area it serves (`area: required`).
+            vec![
+                json!({"if": when("kind", json!({"const": "MOPR"})), "then": required(&["area"])}),
+            ],
+        ),
+        (
+            "NewDpsApplication",
+            // Another person applying is named (`applicant_name: required`).
+            vec![
+                json!({"if": when("applicant_kind", json!({"const": "other_person"})),
+                        "then": required(&["applicant_name"])}),
+            ],
+        ),
+        (
+            "DocumentUpdate",
+            // A received document has its date; a missing or not applicable one has none.
+            vec![json!({"if": when("status", json!({"const": "received"})),
+                        "then": {"required": ["received_on"], "properties": {"received_on": {"type": "string"}}},
+                        "else": {"properties": {"received_on": {"type": "null"}}}})],
+        ),
+        (
+            "NewIpzs",
+            // The participant was told about health insurance at signing.
+            vec![json!({"properties": {"participant_informed_of_insurance": {"const": true}}})],
+        ),
+        (
+            "NewWebhook",
+            // Each event type once (`event_types: duplicate`).
+            vec![json!({"properties": {"event_types": {"uniqueItems": true}}})],
+        ),
+    ]
+}
+
+pub(super) fn state_cross_field_rules(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (name, rules) in cross_field_rules() {
+        match components.schemas.get_mut(name) {
+            Some(RefOr::T(Schema::Object(object))) => {
+                // Under one `allOf` key: extensions are a hash map, so several top-level keys would be written in
+                // a different order on every run.
+                object
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .insert("allOf".to_owned(), serde_json::Value::Array(rules));
+            }
+            _ => panic!("cross-field rules name {name}, which is not an object schema of the API"),
+        }
+    }
+}
+
+/// OpenAPI links from each create's 201 to the operations on what it created (`{collection}/{id}` and below): the
+/// new `id` from the body, the collection's own path parameters from the request, and `If-Match` from the `ETag`.
+/// Clients and stateful testers (schemathesis) follow them to read and transition a new record in one flow.
+pub(super) fn link_creates_to_their_operations(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    struct Target {
+        path: String,
+        operation_id: String,
+        params: Vec<String>,
+        if_match: bool,
+    }
+    let mut targets = Vec::new();
+    for (path, item) in api.paths.paths.iter() {
+        for op in [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let Some(operation_id) = op.operation_id.clone() else {
+                continue;
+            };
+            let mut params = Vec::new();
+            let mut if_match = false;
+            for p in op.parameters.iter().flatten() {
+                if let RefOr::T(p) = p {
+                    match p.parameter_in {
+                        utoipa::openapi::path::ParameterIn::Path => params.push(p.name.clone()),
+                        utoipa::openapi::path::ParameterIn::Header
+                            if p.name.eq_ignore_ascii_case("if-match") =>
+                        {
+                            if_match = true
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            targets.push(Target {
+                path: path.clone(),
+                operation_id,
+                params,
+                if_match,
+            });
+        }
+    }
+    for (path, item) in api.paths.paths.iter_mut() {
+        let Some(op) = item.post.as_mut() else {
+            continue;
+        };
+        let Some(RefOr::T(created)) = op.responses.responses.get_mut("201") else {
+            continue;
+        };
+        let own: Vec<String> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(str::to_owned)
+            .collect();
+        for t in &targets {
+            let Some(rest) = t.path.strip_prefix(path.as_str()) else {
+                continue;
+            };
+            let mut segments = rest.split('/').skip(1);
+            let Some(new_param) = segments
+                .next()
+                .and_then(|s| s.strip_prefix('{'))
+                .and_then(|s| s.strip_suffix('}'))
+            else {
+                continue;
+            };
+            let mut link = LinkBuilder::new()
+                .operation_id(&t.operation_id)
+                .description(format!("`{}` of the record just created.", t.operation_id));
+            // A target with a path parameter the create cannot supply (a resident of the new home) is not linked.
+            if !t.params.iter().all(|p| p == new_param || own.contains(p)) {
+                continue;
+            }
+            for p in &t.params {
+                let value = if p == new_param {
+                    "$response.body#/id".to_owned()
+                } else {
+                    format!("$request.path.{p}")
+                };
+                link = link.parameter(p.clone(), value);
+            }
+            if t.if_match {
+                link = link.parameter("header.If-Match", "$response.header.ETag");
+            }
+            created
+                .links
+                .insert(t.operation_id.clone(), link.build().into());
+        }
+    }
+}
+
+/// Every `If-Match` says which read gives the ETag it needs: the nearest `GET` up the operation's own path (a
+/// transition of `/ipzs/{id}/complete` takes the ETag of `GET /ipzs/{id}`). Operations on another record name it
+/// in their own description.
+pub(super) fn name_where_each_etag_is_read(api: &mut utoipa::openapi::OpenApi) {
+    let readable: Vec<String> = api
+        .paths
+        .paths
+        .iter()
+        .filter(|(_, item)| item.get.is_some())
+        .map(|(p, _)| p.clone())
+        .collect();
+    for (path, item) in api.paths.paths.iter_mut() {
+        let segments: Vec<&str> = path.split('/').collect();
+        let read = (1..=segments.len()).rev().find_map(|i| {
+            let prefix = segments[..i].join("/");
+            (segments[i - 1].starts_with('{') && readable.contains(&prefix)).then_some(prefix)
+        });
+        for op in [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for p in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(p) = p
+                    && p.name.eq_ignore_ascii_case("if-match")
+                    && let Some(read) = &read
+                {
+                    let text = p.description.get_or_insert_with(String::new);
+                    if !text.contains("`GET ") {
+                        text.push_str(&format!(" Take it from the `ETag` of `GET {read}`."));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Real response bodies captured from the Postman collection's run (`postman/capture_examples.py`), one per response
+/// type that has no example in the code. CI validates every example against its schema.
+const RESPONSE_EXAMPLES: &str = include_str!("../../../openapi/examples.json");
+
+pub(super) fn add_response_examples(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    let examples: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(RESPONSE_EXAMPLES).expect("openapi/examples.json is a JSON object");
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for (name, example) in examples {
+        // A type with `#[serde(flatten)]` is an `allOf` of its parts.
+        let slot = match components.schemas.get_mut(&name) {
+            Some(RefOr::T(Schema::Object(o))) if o.examples.is_empty() => &mut o.example,
+            Some(RefOr::T(Schema::AllOf(a))) if a.examples.is_empty() => &mut a.example,
+            _ => continue,
+        };
+        slot.get_or_insert(example);
+    }
+}

@@ -1,0 +1,60 @@
+//! The route table in one place, and the OpenAPI document of exactly those routes.
+
+use actix_web::App;
+use utoipa::OpenApi as _;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::app::{health, openapi};
+use crate::identity as auth;
+use crate::records::{audit, events, webhooks};
+use crate::resources::{
+    admission_lists, care_homes, deadlines, dps_applications, fees, institutions, ipzs, opinions,
+    persons, qualifications, referral_applications, referrals, users, waiting_lists,
+};
+
+/// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::live).service(health::ready).service(
+        scope::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(institutions::routes)
+            .configure(users::routes)
+            .configure(persons::routes)
+            .configure(referral_applications::routes)
+            .configure(opinions::routes)
+            .configure(referrals::routes)
+            .configure(ipzs::routes)
+            .configure(admission_lists::routes)
+            .configure(qualifications::routes)
+            .configure(dps_applications::routes)
+            .configure(fees::routes)
+            .configure(care_homes::routes)
+            .configure(waiting_lists::routes)
+            .configure(deadlines::routes)
+            .configure(events::routes)
+            .configure(webhooks::routes)
+            .configure(audit::routes),
+    );
+}
+
+/// The OpenAPI document of exactly the routes [`routes`] registers.
+pub fn openapi_spec() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    openapi::finish(&mut api);
+    api
+}
+
+/// The spec as the pretty JSON committed at `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut s = openapi_spec()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,240 @@
+//! Queries behind sign-in: looking up accounts by their login name and counting failed attempts.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::kinds::PrincipalType;
+use crate::foundation::db::schema::{api_clients, institutions, users};
+use crate::foundation::db::{AccountCheck, DbConnection};
+use crate::foundation::error::ApiError;
+use crate::identity::Role;
+use crate::identity::caller::Principal;
+
+/// What sign-in needs to know of an account, user or API client alike.
+#[derive(Debug, Clone)]
+pub struct LoginAccount {
+    pub id: String,
+    pub secret_hash: String,
+    pub role: Role,
+    pub active: bool,
+    pub institution_id: Option<String>,
+    pub institution_kind: Option<String>,
+    pub failed_logins: i32,
+    pub last_failed_login_at: Option<NaiveDateTime>,
+}
+
+type LoginRow = (
+    String,
+    String,
+    Role,
+    bool,
+    Option<String>,
+    Option<String>,
+    i32,
+    Option<NaiveDateTime>,
+);
+
+fn from_row(r: LoginRow) -> LoginAccount {
+    LoginAccount {
+        id: r.0,
+        secret_hash: r.1,
+        role: r.2,
+        active: r.3,
+        institution_id: r.4,
+        institution_kind: r.5,
+        failed_logins: r.6,
+        last_failed_login_at: r.7,
+    }
+}
+
+pub fn find_user_login(
+    conn: &mut DbConnection,
+    username: &str,
+) -> Result<Option<LoginAccount>, ApiError> {
+    let row = users::table
+        .left_join(institutions::table)
+        .filter(users::username.eq(username))
+        .select((
+            users::id,
+            users::password_hash,
+            users::role,
+            users::active,
+            users::institution_id,
+            institutions::kind.nullable(),
+            users::failed_logins,
+            users::last_failed_login_at,
+        ))
+        .get_result::<LoginRow>(conn)
+        .optional()?;
+    Ok(row.map(from_row))
+}
+
+pub fn find_client_login(
+    conn: &mut DbConnection,
+    client_id: &str,
+) -> Result<Option<LoginAccount>, ApiError> {
+    let row = api_clients::table
+        .inner_join(institutions::table)
+        .filter(api_clients::client_id.eq(client_id))
+        .select((
+            api_clients::id,
+            api_clients::secret_hash,
+            api_clients::role,
+            api_clients::active,
+            api_clients::institution_id.nullable(),
+            institutions::kind.nullable(),
+            api_clients::failed_logins,
+            api_clients::last_failed_login_at,
+        ))
+        .get_result::<LoginRow>(conn)
+        .optional()?;
+    Ok(row.map(from_row))
+}
+
+/// Counts a failed attempt: the count restarts when the previous failure is older than the window. Two
+/// single-statement updates, so concurrent attempts cannot lose a count.
+pub fn record_failed_login(
+    conn: &mut DbConnection,
+    kind: PrincipalType,
+    id: &str,
+    now: NaiveDateTime,
+    window: TimeDelta,
+) -> Result<(), ApiError> {
+    let cutoff = now - window;
+    match kind {
+        PrincipalType::User => {
+            let restarted = diesel::update(
+                users::table.filter(users::id.eq(id)).filter(
+                    users::last_failed_login_at
+                        .is_null()
+                        .or(users::last_failed_login_at.lt(cutoff)),
+                ),
+            )
+            .set((
+                users::failed_logins.eq(1),
+                users::last_failed_login_at.eq(now),
+            ))
+            .execute(conn)?;
+            if restarted == 0 {
+                diesel::update(users::table.filter(users::id.eq(id)))
+                    .set((
+                        users::failed_logins.eq(users::failed_logins + 1),
+                        users::last_failed_login_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        PrincipalType::Client => {
+            let restarted = diesel::update(
+                api_clients::table.filter(api_clients::id.eq(id)).filter(
+                    api_clients::last_failed_login_at
+                        .is_null()
+                        .or(api_clients::last_failed_login_at.lt(cutoff)),
+                ),
+            )
+            .set((
+                api_clients::failed_logins.eq(1),
+                api_clients::last_failed_login_at.eq(now),
+            ))
+            .execute(conn)?;
+            if restarted == 0 {
+                diesel::update(api_clients::table.filter(api_clients::id.eq(id)))
+                    .set((
+                        api_clients::failed_logins.eq(api_clients::failed_logins + 1),
+                        api_clients::last_failed_login_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn clear_failed_logins(
+    conn: &mut DbConnection,
+    kind: PrincipalType,
+    id: &str,
+) -> Result<(), ApiError> {
+    match kind {
+        PrincipalType::User => diesel::update(users::table.filter(users::id.eq(id)))
+            .set((
+                users::failed_logins.eq(0),
+                users::last_failed_login_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+        PrincipalType::Client => diesel::update(api_clients::table.filter(api_clients::id.eq(id)))
+            .set((
+                api_clients::failed_logins.eq(0),
+                api_clients::last_failed_login_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// The unit of work's account check ([`crate::foundation::db::run_as`]): the token's subject still exists and is
+/// active.
+impl AccountCheck for Principal {
+    fn is_active(&self, conn: &mut DbConnection) -> Result<bool, ApiError> {
+        principal_is_active(conn, self.kind, &self.id)
+    }
+}
+
+/// Whether a token's subject still exists and is active.
+pub fn principal_is_active(
+    conn: &mut DbConnection,
+    kind: PrincipalType,
+    id: &str,
+) -> Result<bool, ApiError> {
+    // Every authenticated request runs this: on the inner connection (see `per_backend!`).
+    let active = crate::per_backend!(conn, c => match kind {
+        PrincipalType::User => users::table
+            .find(id)
+            .select(users::active)
+            .get_result::<bool>(c)
+            .optional()?,
+        PrincipalType::Client => api_clients::table
+            .find(id)
+            .select(api_clients::active)
+            .get_result::<bool>(c)
+            .optional()?,
+    });
+    Ok(active.unwrap_or(false))
+}
+
+/// Which of these token subjects are active, as (kind, id) pairs: one query per kind present, however many
+/// requests of the same moment they stand for (the audit group commit checks all its reads' accounts at once).
+pub fn active_among<'p>(
+    conn: &mut DbConnection,
+    principals: impl IntoIterator<Item = &'p crate::identity::caller::Principal>,
+) -> Result<std::collections::HashSet<(PrincipalType, String)>, ApiError> {
+    let (mut user_ids, mut client_ids) = (Vec::new(), Vec::new());
+    for p in principals {
+        match p.kind {
+            PrincipalType::User => user_ids.push(p.id.as_str()),
+            PrincipalType::Client => client_ids.push(p.id.as_str()),
+        }
+    }
+    let mut active = std::collections::HashSet::new();
+    for (kind, ids) in [
+        (PrincipalType::User, user_ids),
+        (PrincipalType::Client, client_ids),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        // The audit writer's every commit runs this: on the inner connection (see `per_backend!`).
+        let found: Vec<String> = crate::per_backend!(conn, c => match kind {
+            PrincipalType::User => users::table
+                .filter(users::id.eq_any(&ids).and(users::active))
+                .select(users::id)
+                .load(c)?,
+            PrincipalType::Client => api_clients::table
+                .filter(api_clients::id.eq_any(&ids).and(api_clients::active))
+                .select(api_clients::id)
+                .load(c)?,
+        });
+        active.extend(found.into_iter().map(|id| (kind, id)));
+    }
+    Ok(active)
+}

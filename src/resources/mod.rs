@@ -1,0 +1,19 @@
+//! Layer 4, the resources: the directory (institutions, users, API clients, care homes), the person registry, and
+//! the acts of the two procedures — CIS referral and participation (referral applications, opinions, referrals,
+//! IPZS, admission lists, qualifications) and DPS placement (applications, fees, waiting lists) — with the
+//! deadlines they give each institution.
+
+pub mod admission_lists;
+pub mod care_homes;
+pub mod deadlines;
+pub mod dps_applications;
+pub mod fees;
+pub mod institutions;
+pub mod ipzs;
+pub mod opinions;
+pub mod persons;
+pub mod qualifications;
+pub mod referral_applications;
+pub mod referrals;
+pub mod users;
+pub mod waiting_lists;
