@@ -8,5 +8,8 @@ pub mod metrics;
 pub mod openapi;
 pub mod routes;
 
+#[cfg(test)]
+mod stored_enum_names;
+
 pub use application::{Application, StartError};
 pub use routes::{openapi_json, openapi_spec, routes};

@@ -22,7 +22,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
-use super::DbConnection;
+use super::connection::DbConnection;
 use crate::foundation::error::ApiError;
 
 /// Most writes in one transaction: a bound on how long the first of them waits for its commit.
@@ -260,7 +260,7 @@ mod tests {
         let url = path.clone();
         let writer = SqliteWriter::new(move || {
             let mut conn = DbConnection::establish(&url).map_err(|e| e.to_string())?;
-            super::super::SqlitePragmas
+            super::super::pool::SqlitePragmas
                 .on_acquire(&mut conn)
                 .map_err(|e| e.to_string())?;
             Ok(conn)
