@@ -5,6 +5,7 @@ mod helpers;
 mod idempotency;
 
 mod access_matrix;
+mod architecture;
 mod audit;
 mod auth;
 mod concurrency;
