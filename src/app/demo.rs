@@ -64,11 +64,14 @@ pub const USERS: [(&str, &str, Role); 9] = [
 
 /// Seeds the demo data unless it is already there; returns whether it seeded.
 pub fn seed(conn: &mut db::Conn) -> Result<bool, ApiError> {
-    let already = users::table
-        .filter(users::username.eq("mopr-admin"))
-        .count()
-        .get_result::<i64>(&mut **conn)?;
-    if already > 0 {
+    let seeded = |conn: &mut db::DbConnection| -> Result<bool, ApiError> {
+        Ok(users::table
+            .filter(users::username.eq("mopr-admin"))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0)
+    };
+    if seeded(conn)? {
         return Ok(false);
     }
     // One hash for all demo accounts: they share a published password, and hashing nine times would slow every
@@ -76,6 +79,12 @@ pub fn seed(conn: &mut db::Conn) -> Result<bool, ApiError> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let now = crate::foundation::db::now();
     db::write_tx(conn, |conn| {
+        // Two `--demo` nodes started at once on an empty database: the second waits here for the first's seeding
+        // to commit, then finds it done.
+        db::take_setup_lock(conn)?;
+        if seeded(conn)? {
+            return Ok(false);
+        }
         let mut ids = Vec::new();
         for (key, kind, name, address, area) in INSTITUTIONS {
             let id = uuid::Uuid::now_v7().to_string();
@@ -145,9 +154,8 @@ pub fn seed(conn: &mut db::Conn) -> Result<bool, ApiError> {
                 })
                 .execute(conn)?;
         }
-        Ok(())
-    })?;
-    Ok(true)
+        Ok(true)
+    })
 }
 
 /// The start-up banner of demo mode.

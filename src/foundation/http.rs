@@ -416,10 +416,37 @@ pub async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::By
     Ok(body.freeze())
 }
 
+/// Whether a query string's percent-encoded bytes are UTF-8. The query extractor decodes lossily (`%ff` becomes
+/// U+FFFD), so a search for bytes that are no text would quietly search for something else.
+pub fn decodes_to_utf8(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                decoded.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
 /// Refuses the NUL character (U+0000) wherever a client can send one. PostgreSQL's text cannot hold it (the query
 /// failed: a 500), SQLite would have stored it, and no name, note or id of these procedures contains one. A path
 /// with `%00` names no record (404), a query string with it is a 400 `invalid_query`, and a JSON body with a
-/// `\u0000` escape a 422 naming the body; the handler never runs. The sign-in form checks its own fields, since it
+/// `\u0000` escape a 422 naming the body; the handler never runs. A query string whose percent-encoded bytes are
+/// not UTF-8 is refused here too (400 `invalid_query`). The sign-in form checks its own fields, since it
 /// answers in OAuth's error format.
 pub async fn reject_nul(
     mut req: ServiceRequest,
@@ -433,6 +460,11 @@ pub async fn reject_nul(
         Some(ApiError::BadRequest {
             code: "invalid_query",
             detail: "invalid query string: it contains a NUL character (%00)".into(),
+        })
+    } else if req.uri().query().is_some_and(|q| !decodes_to_utf8(q)) {
+        Some(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: "invalid query string: its percent-encoded bytes are not UTF-8".into(),
         })
     } else {
         None

@@ -79,7 +79,20 @@ pub fn verified_subject(
     headers: &header::HeaderMap,
     tokens: &crate::identity::tokens::TokenService,
 ) -> Option<String> {
-    tokens.verify(bearer_token(headers)?).ok().map(|c| c.sub)
+    verified_principal(headers, tokens).map(|p| p.id)
+}
+
+/// The account of the request's bearer token when the token is valid, for middleware that acts for the caller
+/// before its handler does (an idempotent replay): it must pass the same account check as the handler.
+pub fn verified_principal(
+    headers: &header::HeaderMap,
+    tokens: &crate::identity::tokens::TokenService,
+) -> Option<Principal> {
+    let claims = tokens.verify(bearer_token(headers)?).ok()?;
+    Some(Principal {
+        kind: claims.sub_type,
+        id: claims.sub,
+    })
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {

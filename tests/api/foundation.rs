@@ -347,3 +347,25 @@ async fn the_nul_character_is_refused_wherever_a_client_can_send_it() {
     assert_eq!(resp.status(), 400);
     assert_eq!(json(resp).await["error"], "invalid_request");
 }
+
+#[tokio::test]
+async fn a_query_whose_bytes_are_not_utf8_is_a_400_and_polish_letters_pass() {
+    let app = spawn_app().await;
+    let token = app.token("mopr-staff").await;
+    for path in [
+        "/api/v1/persons?last_name=%ff%fe",
+        "/api/v1/persons?last_name=Ko%C5",
+        "/api/v1/audit-events?person_id=%80",
+    ] {
+        let resp = app.call(Method::GET, path, &token, None).await;
+        assert_problem(resp, StatusCode::BAD_REQUEST, "invalid_query").await;
+    }
+    // Polish letters percent-encoded as UTF-8 are searches like any other.
+    for path in [
+        "/api/v1/persons?last_name=%C5%BCak",
+        "/api/v1/persons?last_name=W%C4%85s",
+    ] {
+        let resp = app.call(Method::GET, path, &token, None).await;
+        assert_eq!(resp.status(), 200, "{path}");
+    }
+}

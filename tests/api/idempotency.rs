@@ -165,3 +165,45 @@ async fn concurrent_retries_with_one_key_file_once() {
     assert!(statuses.contains(&201), "{statuses:?}");
     assert_eq!(count_named(&app, "Rownolegly").await, 1);
 }
+
+#[tokio::test]
+async fn a_deactivated_accounts_token_cannot_replay_a_stored_answer() {
+    let app = spawn_app().await;
+    let token = app.token("mopr-worker").await;
+    let send = |key: &'static str| {
+        app.request(Method::POST, "/api/v1/persons")
+            .bearer_auth(&token)
+            .header("idempotency-key", key)
+            .json(&person("Zamkniety"))
+            .send()
+    };
+    let first = send("\"replay-after-deactivation\"").await.unwrap();
+    assert_eq!(first.status(), 201);
+
+    let admin = app.token("mopr-admin").await;
+    let id = app.user_id("mopr-worker").await;
+    let resp = app
+        .call(Method::GET, &format!("/api/v1/users/{id}"), &admin, None)
+        .await;
+    let version = crate::helpers::etag_of(&resp);
+    let resp = app
+        .call_if_match(
+            Method::POST,
+            &format!("/api/v1/users/{id}/deactivate"),
+            &admin,
+            &version,
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+
+    // The stored answer carries the person's data: the replay must be refused like a fresh request.
+    let again = send("\"replay-after-deactivation\"").await.unwrap();
+    assert!(again.headers().get("idempotent-replayed").is_none());
+    let body = assert_problem(again, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert!(body.get("id").is_none());
+    // Nor can it reserve a new key.
+    let fresh = send("\"a-new-key-after-deactivation\"").await.unwrap();
+    assert_problem(fresh, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_eq!(count_named(&app, "Zamkniety").await, 1);
+}

@@ -15,6 +15,7 @@ mod durability;
 mod foundation;
 mod institutions;
 mod ipzs;
+mod nodes;
 mod openapi;
 mod owasp;
 mod persons;

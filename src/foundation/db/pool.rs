@@ -295,11 +295,40 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ReadOnly {
     }
 }
 
+/// The advisory lock that serialises schema changes and demo seeding across processes on one PostgreSQL database.
+/// Any constant works as long as every node uses the same: this is "reintegra" in ASCII, truncated to 64 bits.
+pub const SETUP_LOCK: i64 = 0x7265_696e_7465_6772;
+
+/// PostgreSQL's migrations under a session advisory lock. Two nodes (or `reintegra migrate`s) started at once on a
+/// fresh database both saw no schema and both ran the first migration: one failed on a duplicate type. With the
+/// lock the second waits, then finds nothing pending.
+fn migrate_postgres(
+    c: &mut diesel::PgConnection,
+) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    c.batch_execute(&format!("SELECT pg_advisory_lock({SETUP_LOCK})"))?;
+    let applied = c
+        .run_pending_migrations(POSTGRES_MIGRATIONS)
+        .map(|v| v.len());
+    let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({SETUP_LOCK})"));
+    let applied = applied?;
+    unlocked?;
+    Ok(applied)
+}
+
+/// Inside a write transaction: waits until no other process is setting the database up (seeding demo data, say),
+/// and holds that until the transaction ends. On SQLite the write transaction (`BEGIN IMMEDIATE`) already excludes
+/// every other writer, so there is nothing more to take.
+pub fn take_setup_lock(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    crate::per_backend!(conn,
+        pg c => c.batch_execute(&format!("SELECT pg_advisory_xact_lock({SETUP_LOCK})")),
+        sqlite _c => Ok(()))
+}
+
 /// Applies pending migrations of the connection's backend; returns how many ran.
 pub fn migrate(pool: &DbPool) -> Result<usize, DbStartError> {
     let run = |conn: &mut DbConnection| {
         crate::per_backend!(conn,
-            pg c => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            pg c => migrate_postgres(c),
             sqlite c => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()))
         .map_err(|e| DbStartError::Migrate(e.to_string()))
     };

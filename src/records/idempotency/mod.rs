@@ -19,6 +19,7 @@ use self::model::{Claimed, fingerprint, parse_key};
 pub use self::model::{REPLAYED, StoredResponse};
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
+use crate::identity::caller::Principal;
 use crate::records::state::AppState;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -33,10 +34,10 @@ fn applies(req: &ServiceRequest) -> bool {
         && req.headers().contains_key(IDEMPOTENCY_KEY)
 }
 
-/// The caller a key belongs to: the subject of a valid bearer token. Without one the request goes on and its
+/// The caller a key belongs to: the account of a valid bearer token. Without one the request goes on and its
 /// handler answers 401 as usual.
-fn caller_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
-    crate::identity::caller::verified_subject(req.headers(), &state.tokens)
+fn caller_of(req: &ServiceRequest, state: &AppState) -> Option<Principal> {
+    crate::identity::caller::verified_principal(req.headers(), &state.tokens)
 }
 
 fn problem(e: ApiError) -> HttpResponse {
@@ -71,7 +72,7 @@ pub async fn middleware(
                 .map(ServiceResponse::map_into_boxed_body);
         }
     };
-    let Some(caller) = caller_of(&req, &state) else {
+    let Some(principal) = caller_of(&req, &state) else {
         return next
             .call(req)
             .await
@@ -86,9 +87,12 @@ pub async fn middleware(
     let print = fingerprint(req.method().as_str(), req.path(), &body);
     req.set_payload(actix_http::Payload::from(body));
 
+    let caller = principal.id.clone();
+    // The claim runs after the same account check as the handler's unit of work, so a deactivated account's
+    // token can neither replay a stored answer nor reserve a key.
     let claim = {
         let (caller, key, print) = (caller.clone(), key.clone(), print.clone());
-        db::run(&state.pool, move |conn| {
+        db::run_as(&state.pool, principal, move |conn| {
             store::claim(conn, &caller, &key, &print, db::now())
         })
         .await
