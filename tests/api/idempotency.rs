@@ -207,3 +207,99 @@ async fn a_deactivated_accounts_token_cannot_replay_a_stored_answer() {
     assert_problem(fresh, StatusCode::UNAUTHORIZED, "unauthorized").await;
     assert_eq!(count_named(&app, "Zamkniety").await, 1);
 }
+
+/// A reservation left by an attempt that died with its node (as after kill -9: the key reserved, no answer stored)
+/// holds its key only for the lease: a retry of the same request within it is told to wait, after it runs and
+/// files once.
+#[tokio::test]
+async fn a_reservation_whose_attempt_died_is_taken_over_after_its_lease() {
+    use diesel::{ExpressionMethods, RunQueryDsl};
+    use reintegra::foundation::db::{self, schema::idempotency_keys};
+    use reintegra::records::idempotency::model::{LEASE_SECONDS, fingerprint};
+
+    let app = spawn_app().await;
+    let caller = app.user_id("mopr-staff").await;
+    let pool = db::connect(&app.database_url, 1).unwrap();
+    let reserve = |key: &str, last: &str, age: i64| {
+        let print = fingerprint(
+            "POST",
+            "/api/v1/persons",
+            &serde_json::to_vec(&person(last)).unwrap(),
+        );
+        // Stored as parsed: the Structured Field string without its quotes.
+        let (caller, key) = (caller.clone(), key.trim_matches('"').to_owned());
+        let mut conn = pool.get().unwrap();
+        db::write_tx(&mut conn, move |c| {
+            diesel::insert_into(idempotency_keys::table)
+                .values((
+                    idempotency_keys::caller_id.eq(caller),
+                    idempotency_keys::idem_key.eq(key),
+                    idempotency_keys::fingerprint.eq(print),
+                    idempotency_keys::completed.eq(false),
+                    idempotency_keys::created_at.eq(db::now() - chrono::TimeDelta::seconds(age)),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+    };
+
+    // Within the lease the first attempt may still be running.
+    reserve("\"fresh-reservation\"", "Swiezy", 1);
+    let resp = post_with_key(
+        &app,
+        "mopr-staff",
+        "/api/v1/persons",
+        "\"fresh-reservation\"",
+        &person("Swiezy"),
+    )
+    .await;
+    assert_problem(
+        resp,
+        StatusCode::CONFLICT,
+        "idempotency_request_in_progress",
+    )
+    .await;
+    assert_eq!(count_named(&app, "Swiezy").await, 0);
+
+    // Past it, the attempt is dead: the retry runs, and its answer is the key's from then on.
+    reserve("\"dead-reservation\"", "Porzucony", LEASE_SECONDS + 5);
+    let resp = post_with_key(
+        &app,
+        "mopr-staff",
+        "/api/v1/persons",
+        "\"dead-reservation\"",
+        &person("Porzucony"),
+    )
+    .await;
+    assert_eq!(resp.status(), 201);
+    assert!(resp.headers().get("idempotent-replayed").is_none());
+    let again = post_with_key(
+        &app,
+        "mopr-staff",
+        "/api/v1/persons",
+        "\"dead-reservation\"",
+        &person("Porzucony"),
+    )
+    .await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(count_named(&app, "Porzucony").await, 1);
+
+    // A different request under a dead reservation's key is still a reused key.
+    reserve("\"dead-other\"", "Pierwszy", LEASE_SECONDS + 5);
+    let resp = post_with_key(
+        &app,
+        "mopr-staff",
+        "/api/v1/persons",
+        "\"dead-other\"",
+        &person("Drugi"),
+    )
+    .await;
+    assert_problem(
+        resp,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    )
+    .await;
+}

@@ -9,6 +9,10 @@ use crate::foundation::error::ApiError;
 
 /// Records are kept this long; a key may be reused for a new request after it.
 pub const TTL_HOURS: i64 = 24;
+/// How long a reservation holds its key for the attempt that made it. A request ends with its node, and a node
+/// stopping gracefully lets its requests run this long at most (`shutdown_timeout`), so an older reservation that
+/// never completed belongs to an attempt that died (a node killed, say): the retry may run.
+pub const LEASE_SECONDS: i64 = 30;
 /// The longest key accepted.
 pub const MAX_KEY_CHARS: usize = 255;
 

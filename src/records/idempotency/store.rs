@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use super::model::{Claimed, StoredResponse, TTL_HOURS, judge};
+use super::model::{Claimed, LEASE_SECONDS, StoredResponse, TTL_HOURS, judge};
 use crate::foundation::db::schema::idempotency_keys;
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
@@ -54,6 +54,9 @@ pub fn claim(
 ) -> Result<Claimed, ApiError> {
     let expired_before = now - TimeDelta::hours(TTL_HOURS);
     if let Some(r) = find(conn, caller, key)? {
+        if abandoned(&r, print, now) {
+            return take_over(conn, caller, key, &r, now);
+        }
         if r.created_at >= expired_before {
             return answer(r, print);
         }
@@ -84,6 +87,44 @@ pub fn claim(
             ))),
         },
         Err(e) => Err(e),
+    }
+}
+
+/// A reservation of this same request whose lease ran out: the attempt that made it died with its node (a request
+/// cannot outlive its node's graceful shutdown, [`LEASE_SECONDS`]), so the retry runs instead of answering
+/// "in progress" until the key expires.
+fn abandoned(r: &Record, print: &str, now: NaiveDateTime) -> bool {
+    !r.completed && r.fingerprint == print && r.created_at < now - TimeDelta::seconds(LEASE_SECONDS)
+}
+
+/// Renews an abandoned reservation for this attempt. Two retries racing for it both try; the condition on the old
+/// reservation's time lets one through, and the other finds it in progress.
+fn take_over(
+    conn: &mut db::Conn,
+    caller: &str,
+    key: &str,
+    old: &Record,
+    now: NaiveDateTime,
+) -> Result<Claimed, ApiError> {
+    let renewed = db::write_tx(conn, |conn| {
+        Ok(diesel::update(
+            idempotency_keys::table
+                .find((caller, key))
+                .filter(idempotency_keys::completed.eq(false))
+                .filter(idempotency_keys::created_at.eq(old.created_at)),
+        )
+        .set(idempotency_keys::created_at.eq(now))
+        .execute(conn)?)
+    })?;
+    if renewed == 1 {
+        return Ok(Claimed::New);
+    }
+    match find(conn, caller, key)? {
+        Some(r) => answer(r, &old.fingerprint),
+        None => Ok(Claimed::Refused(ApiError::conflict(
+            "idempotency_request_in_progress",
+            "another request with this Idempotency-Key is being handled; retry in a moment",
+        ))),
     }
 }
 
