@@ -181,7 +181,6 @@ fn serve(
             .app_data(metrics_data.clone())
             .app_data(rate_limits.clone())
             .app_data(web::Data::new(table.clone()))
-            .app_data(http::json_config(json_limit))
             .app_data(http::query_config())
             .app_data(http::path_config())
             .app_data(web::PayloadConfig::new(json_limit))

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
@@ -13,11 +13,17 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use futures_util::future::{Ready, ready};
 
 use crate::foundation::error::{ApiError, FieldError, PROBLEM_JSON};
+use crate::foundation::redact::without_values;
 
 /// The largest JSON body the service reads, in bytes (`REINTEGRA_JSON_LIMIT_BYTES`), as application data for the
 /// middleware that reads bodies before their handler does.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
+
+impl BodyLimit {
+    /// `REINTEGRA_JSON_LIMIT_BYTES`'s default.
+    pub const DEFAULT: usize = 65_536;
+}
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -119,65 +125,21 @@ fn error_for_status(status: StatusCode) -> ApiError {
 }
 
 /// `application/json` or a `+json` type: the bodies the JSON extractor takes.
-fn is_json(mime: &mime::Mime) -> bool {
+pub fn is_json(mime: &mime::Mime) -> bool {
     mime.essence_str() == "application/json" || mime.suffix() == Some(mime::JSON)
-}
-
-/// JSON bodies: a size limit, `application/json` required, and each failure as the right problem.
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .content_type_required(true)
-        .content_type(|mime| is_json(&mime))
-        .error_handler(move |err, _req| json_error(err, limit).into())
-}
-
-fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
-    match err {
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "this endpoint takes a JSON body with Content-Type: application/json".into(),
-        ),
-        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::PayloadTooLarge(format!("the JSON body is larger than {limit} bytes"))
-        }
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(vec![serde_field_error(&e)])
-        }
-        JsonPayloadError::Deserialize(e) => ApiError::BadRequest {
-            code: "malformed_json",
-            detail: format!("the body is not valid JSON: {e}"),
-        },
-        other => ApiError::BadRequest {
-            code: "malformed_json",
-            detail: format!("the body could not be read: {other}"),
-        },
-    }
-}
-
-/// serde names the offending field only in its message; lift it out so the client gets a field error.
-fn serde_field_error(e: &serde_json::Error) -> FieldError {
-    let msg = e.to_string();
-    let backticked = |prefix: &str| {
-        msg.strip_prefix(prefix)
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_owned)
-    };
-    let clean = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    if let Some(f) = backticked("missing field `") {
-        FieldError::new(f, "required", clean)
-    } else if let Some(f) = backticked("unknown field `") {
-        FieldError::new(f, "unknown_field", clean)
-    } else {
-        FieldError::new("body", "invalid_type", clean)
-    }
 }
 
 /// Query strings: unknown or malformed parameters are a 400 naming the problem.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
         let detail = match &err {
-            QueryPayloadError::Deserialize(e) => format!("invalid query string: {e}"),
-            other => format!("invalid query string: {other}"),
+            QueryPayloadError::Deserialize(e) => {
+                format!("invalid query string: {}", without_values(&e.to_string()))
+            }
+            other => format!(
+                "invalid query string: {}",
+                without_values(&other.to_string())
+            ),
         };
         ApiError::BadRequest {
             code: "invalid_query",
@@ -262,26 +224,6 @@ pub async fn fallback(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn serde_messages_become_field_errors() {
-        let e = serde_json::from_str::<std::collections::HashMap<String, u8>>(r#"{"a": "x"}"#)
-            .unwrap_err();
-        assert_eq!(serde_field_error(&e).code, "invalid_type");
-
-        #[derive(serde::Deserialize, Debug)]
-        #[serde(deny_unknown_fields)]
-        #[allow(dead_code)]
-        struct S {
-            name: String,
-        }
-        let e = serde_json::from_str::<S>("{}").unwrap_err();
-        let f = serde_field_error(&e);
-        assert_eq!((f.field.as_str(), f.code.as_str()), ("name", "required"));
-        let e = serde_json::from_str::<S>(r#"{"name":"a","x":1}"#).unwrap_err();
-        let f = serde_field_error(&e);
-        assert_eq!((f.field.as_str(), f.code.as_str()), ("x", "unknown_field"));
-    }
 
     #[test]
     fn request_ids_from_clients_are_bounded_and_plain() {

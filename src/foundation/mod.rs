@@ -8,6 +8,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod json;
 pub mod openapi;
 pub mod pagination;
+pub mod redact;
 pub mod validation;

@@ -13,6 +13,7 @@ use super::store;
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::{ApiError, FieldError};
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
@@ -91,7 +92,7 @@ async fn check_resolved_host(url: &str, targets: TargetPolicy) -> Result<(), Api
 pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewWebhook>,
+    body: Json<NewWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let institution = policy::may_manage_webhooks(&caller)?;
     let targets = state.config.webhooks.targets;

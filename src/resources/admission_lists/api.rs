@@ -6,6 +6,7 @@ use super::store;
 
 use crate::foundation::db;
 use crate::foundation::error::{ApiError, FieldError};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
@@ -32,7 +33,7 @@ use crate::resources::ipzs::store as ipzs_store;
 pub async fn send_admission_list(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewAdmissionList>,
+    body: Json<NewAdmissionList>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_act_as_cis_director(&caller)?;
     let mut ids = body.into_inner().ipzs_ids;

@@ -10,6 +10,7 @@ use super::store;
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, InstitutionKind, policy};
 use crate::records::audit::{self, Action, Entry};
@@ -139,7 +140,7 @@ pub async fn get_care_home(
 pub async fn create_care_home(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewCareHome>,
+    body: Json<NewCareHome>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     policy::may_register_care_home(&caller, &new.placing_institution_id)?;
@@ -231,7 +232,7 @@ pub async fn publish_care_home_cost(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<CostOfStay>,
+    body: Json<CostOfStay>,
 ) -> Result<HttpResponse, ApiError> {
     // Whoever could publish for some home gets past here (403 before 428); the home's own institution is checked
     // once the home is loaded.

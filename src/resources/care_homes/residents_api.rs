@@ -11,6 +11,7 @@ use super::store;
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
@@ -103,7 +104,7 @@ pub async fn admit_care_home_resident(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<NewResident>,
+    body: Json<NewResident>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner();
     let today = state.clock.today();
@@ -191,7 +192,7 @@ pub async fn record_resident_departure(
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<Departure>,
+    body: Json<Departure>,
 ) -> Result<HttpResponse, ApiError> {
     let own = caller.institution_id.clone().unwrap_or_default();
     policy::may_handle_residents(&caller, &own)?;

@@ -10,6 +10,7 @@ use super::store;
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::stale;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
@@ -109,7 +110,7 @@ pub(super) async fn change(
 pub async fn create_dps_application(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewDpsApplication>,
+    body: Json<NewDpsApplication>,
 ) -> Result<HttpResponse, ApiError> {
     let filer_kind = policy::may_file_dps_application(&caller)?;
     let today = state.clock.today();

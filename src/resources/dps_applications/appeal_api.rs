@@ -12,6 +12,7 @@ use super::model::{
 };
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::events::EventType;
 use crate::records::state::AppState;
@@ -56,7 +57,7 @@ pub async fn record_dps_appeal(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewAppeal>,
+    body: Json<NewAppeal>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;
@@ -147,7 +148,7 @@ pub async fn record_dps_appeal_forwarding(
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<Forwarding>,
+    body: Json<Forwarding>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;
@@ -219,7 +220,7 @@ pub async fn record_dps_sko_outcome(
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<SkoDecision>,
+    body: Json<SkoDecision>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;

@@ -14,6 +14,7 @@ use super::model::{
 };
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::state::AppState;
 
@@ -52,7 +53,7 @@ pub async fn mark_dps_complicated(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<Complicated>,
+    body: Json<Complicated>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_decide_dps(&caller)?;
     let expected = if_match.required()?;
@@ -118,7 +119,7 @@ pub async fn record_dps_pause(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewPause>,
+    body: Json<NewPause>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;
@@ -187,7 +188,7 @@ pub async fn record_dps_delay_notice(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewDelayNotice>,
+    body: Json<NewDelayNotice>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_decide_dps(&caller)?;
     let expected = if_match.required()?;

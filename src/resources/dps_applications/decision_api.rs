@@ -14,6 +14,7 @@ use super::model::{
 };
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::events::EventType;
 use crate::records::state::AppState;
@@ -64,7 +65,7 @@ pub async fn issue_dps_decision(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewDecision>,
+    body: Json<NewDecision>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_decide_dps(&caller)?;
     let expected = if_match.required()?;
@@ -139,7 +140,7 @@ pub async fn record_dps_delivery(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewDelivery>,
+    body: Json<NewDelivery>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;
@@ -214,7 +215,7 @@ pub async fn record_dps_waiver(
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<Waiver>,
+    body: Json<Waiver>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;

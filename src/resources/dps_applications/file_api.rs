@@ -12,6 +12,7 @@ use super::model::{
 };
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::state::AppState;
 
@@ -66,7 +67,7 @@ pub async fn record_dps_facts(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<Facts>,
+    body: Json<Facts>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_record_dps_facts(&caller)?;
     let expected = if_match.required()?;
@@ -134,7 +135,7 @@ pub async fn record_dps_document(
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<DocumentUpdate>,
+    body: Json<DocumentUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;
@@ -228,7 +229,7 @@ pub async fn add_dps_document(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewDocument>,
+    body: Json<NewDocument>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;

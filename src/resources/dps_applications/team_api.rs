@@ -10,6 +10,7 @@ use super::file_api::collecting;
 use super::model::{DpsApplication, DpsStatus, QualifyingTeam, missing, text};
 use crate::foundation::error::{ApiError, FieldError};
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::state::AppState;
 
@@ -57,7 +58,7 @@ pub async fn record_qualifying_team_opinion(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<TeamOpinion>,
+    body: Json<TeamOpinion>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_handle_dps_file(&caller)?;
     let expected = if_match.required()?;

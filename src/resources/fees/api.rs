@@ -15,6 +15,7 @@ use super::store::{self, FeeDecisionRow};
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::state::AppState;
@@ -168,7 +169,7 @@ pub async fn issue_fee_decision(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewFeeDecision>,
+    body: Json<NewFeeDecision>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_issue_fee_decision(&caller)?;
     let expected = if_match.required()?;

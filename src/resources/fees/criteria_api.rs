@@ -10,6 +10,7 @@ use super::model::{IncomeCriterion, MAX_AMOUNT, Thresholds};
 use super::store::{self, CriterionRow};
 use crate::foundation::db;
 use crate::foundation::error::{ApiError, FieldError};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::state::AppState;
@@ -111,7 +112,7 @@ pub async fn list_income_criteria(
 pub async fn add_income_criterion(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewIncomeCriterion>,
+    body: Json<NewIncomeCriterion>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_add_income_criterion(&caller)?;
     let new = body.into_inner();

@@ -7,6 +7,7 @@ use super::model::{Institution, InstitutionRow, NewInstitution};
 use super::store;
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::{Caller, InstitutionKind, policy};
 use crate::records::state::AppState;
@@ -99,7 +100,7 @@ pub async fn get_institution(
 pub async fn create_institution(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewInstitution>,
+    body: Json<NewInstitution>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_create_institution(&caller)?;
     let new = body.into_inner();

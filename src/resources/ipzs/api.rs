@@ -8,6 +8,7 @@ use super::store;
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::stale;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
@@ -92,7 +93,7 @@ pub(crate) async fn transition(
 pub async fn create_ipzs(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewIpzs>,
+    body: Json<NewIpzs>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_run_ipzs(&caller)?;
     let today = state.clock.today();

@@ -13,6 +13,7 @@ use super::model::{
 };
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::events::EventType;
 use crate::records::state::AppState;
@@ -56,7 +57,7 @@ pub async fn terminate_ipzs(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<TerminationRequest>,
+    body: Json<TerminationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_run_ipzs(&caller)?;
     let expected = if_match.required()?;
@@ -245,7 +246,7 @@ pub async fn record_non_qualification_letter(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NonQualificationLetter>,
+    body: Json<NonQualificationLetter>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_act_as_cis_director(&caller)?;
     let expected = if_match.required()?;

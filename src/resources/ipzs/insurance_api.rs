@@ -9,6 +9,7 @@ use super::api::{Change, transition};
 use super::model::Ipzs;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::events::EventType;
 use crate::records::state::AppState;
@@ -59,7 +60,7 @@ pub async fn record_insurance(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<InsuranceRecord>,
+    body: Json<InsuranceRecord>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_record_insurance(&caller)?;
     let expected = if_match.required()?;

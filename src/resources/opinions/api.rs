@@ -8,6 +8,7 @@ use super::model::{OpinionRow, Recommendation};
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
@@ -103,7 +104,7 @@ pub async fn issue_opinion(
     state: web::Data<AppState>,
     caller: Caller,
     if_match: IfMatch,
-    body: web::Json<NewOpinion>,
+    body: Json<NewOpinion>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_issue_opinion(&caller)?;
     let expected = if_match.required()?;

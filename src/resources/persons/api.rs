@@ -8,6 +8,7 @@ use super::store::{self, PersonChangeRow, SearchFilter};
 use super::{names, pesel};
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::Caller;
 use crate::identity::policy::{self, PersonScope};
@@ -80,7 +81,7 @@ pub(super) fn with_etag(
 pub async fn create_person(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewPerson>,
+    body: Json<NewPerson>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_register_person(&caller)?;
     let scope = policy::person_scope(&caller)?;

@@ -6,6 +6,7 @@ use super::store::{self};
 use crate::foundation::db::{self};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::Caller;
 use crate::identity::policy;
@@ -40,7 +41,7 @@ pub async fn update_person(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<PersonPatch>,
+    body: Json<PersonPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::person_scope(&caller)?;
     let expected = if_match.required()?;

@@ -8,6 +8,7 @@ use super::store;
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
@@ -54,7 +55,7 @@ pub async fn request_qualification(
     state: web::Data<AppState>,
     caller: Caller,
     if_match: IfMatch,
-    body: web::Json<NewQualificationRequest>,
+    body: Json<NewQualificationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_act_as_cis_director(&caller)?;
     let expected = if_match.required()?;
@@ -151,7 +152,7 @@ pub async fn decide_qualification(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<QualificationDecisionBody>,
+    body: Json<QualificationDecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_decide_qualification(&caller)?;
     let expected = if_match.required()?;

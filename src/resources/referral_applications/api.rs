@@ -8,6 +8,7 @@ use super::model::{
 use super::{store, view};
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::policy;
 use crate::identity::{Caller, InstitutionKind};
@@ -58,7 +59,7 @@ pub(super) fn respond(
 pub async fn create_referral_application(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewReferralApplication>,
+    body: Json<NewReferralApplication>,
 ) -> Result<HttpResponse, ApiError> {
     let filer_kind = policy::may_file_application(&caller)?;
     let today = state.clock.today();

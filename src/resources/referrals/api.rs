@@ -8,6 +8,7 @@ use super::model::{Decision, ReferralRow, RefusalGround, check_referral_allowed}
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::{Caller, InstitutionKind, policy};
 use crate::records::audit::{self, Action, Entry};
@@ -100,7 +101,7 @@ pub async fn issue_referral(
     state: web::Data<AppState>,
     caller: Caller,
     if_match: IfMatch,
-    body: web::Json<NewReferral>,
+    body: Json<NewReferral>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_decide_referral(&caller)?;
     let expected = if_match.required()?;

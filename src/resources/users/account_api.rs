@@ -5,6 +5,7 @@ use super::model::{PasswordReset, User};
 use super::store;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::identity::policy;
 use crate::identity::{Caller, password};
 use crate::records::state::AppState;
@@ -118,7 +119,7 @@ pub async fn reset_user_password(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<PasswordReset>,
+    body: Json<PasswordReset>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let new_password = body.into_inner().password;

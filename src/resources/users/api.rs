@@ -8,6 +8,7 @@ use super::store;
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::policy::{self, AdminScope};
 use crate::identity::{Caller, InstitutionKind, password};
@@ -141,7 +142,7 @@ pub async fn list_users(
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewUser>,
+    body: Json<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let new = body.into_inner();

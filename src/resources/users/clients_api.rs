@@ -13,6 +13,7 @@ use crate::foundation::config::random_secret;
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, etag};
+use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::policy;
 use crate::identity::{Caller, Role, password};
@@ -77,7 +78,7 @@ pub async fn list_api_clients(
 pub async fn create_api_client(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewApiClient>,
+    body: Json<NewApiClient>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::account_admin_scope(&caller)?;
     let new = body.into_inner();

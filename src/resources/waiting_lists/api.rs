@@ -12,6 +12,7 @@ use super::store::{self};
 use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
@@ -75,7 +76,7 @@ pub(super) fn load_visible(
 pub async fn create_waiting_list_entry(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewEntry>,
+    body: Json<NewEntry>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_enter_waiting_list(&caller)?;
     let new = body.into_inner();
@@ -218,7 +219,7 @@ pub async fn remove_from_waiting_list(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<Leaving>,
+    body: Json<Leaving>,
 ) -> Result<HttpResponse, ApiError> {
     policy::person_scope(&caller)?;
     let expected = if_match.required()?;

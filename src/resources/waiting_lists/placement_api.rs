@@ -11,6 +11,7 @@ use super::store;
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
+use crate::foundation::json::Json;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
@@ -47,7 +48,7 @@ pub async fn issue_placement_decision(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewPlacement>,
+    body: Json<NewPlacement>,
 ) -> Result<HttpResponse, ApiError> {
     let own = caller.institution_id.clone().unwrap_or_default();
     policy::may_issue_placement(&caller, &own)?;

@@ -28,8 +28,8 @@ async fn api8_every_response_carries_the_security_headers_errors_included() {
 }
 
 /// Runs the binary at `RUST_LOG=trace` through the flows that carry personal data (registration, a search by
-/// PESEL, reads, a correction, a refused request echoing the PESEL, an application) and reads every line it
-/// logged: no PESEL, no name, no birth date appears at any level.
+/// PESEL, reads, a correction, a refused request echoing the PESEL, values of the wrong type) and reads every
+/// line it logged: no PESEL, no name, no birth date appears at any level.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api8_no_pesel_or_name_reaches_a_log_line_at_any_level() {
     use std::process::Stdio;
@@ -98,6 +98,34 @@ async fn api8_no_pesel_or_name_reaches_a_log_line_at_any_level() {
         .await
         .unwrap();
     assert_eq!(bad_json.status(), 400);
+    // Values of the wrong type: the PESEL as a number, the surname where an enum goes. The 422 names the field and
+    // neither the answer nor any log line repeats the value.
+    for (body, field) in [
+        (
+            json!({"pesel": pesel.parse::<u64>().unwrap(), "first_name": first, "last_name": last, "birth_date": "1961-07-23", "sex": "female"}),
+            "pesel",
+        ),
+        (
+            json!({"first_name": first, "last_name": last, "birth_date": "1961-07-23", "sex": last}),
+            "sex",
+        ),
+    ] {
+        let resp = http
+            .post(format!("{base}/api/v1/persons"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 422);
+        let text = resp.text().await.unwrap();
+        let problem: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(problem["errors"][0]["field"], field, "{text}");
+        assert!(
+            !text.contains(&pesel[..6]) && !text.contains(last),
+            "{text}"
+        );
+    }
     child.kill().unwrap();
     child.wait().unwrap();
 
