@@ -127,6 +127,7 @@ fn main() {
         institution_id: Some(institution.clone()),
         kind: Some(InstitutionKind::Mopr),
         role: Role::Staff,
+        generation: 1,
         request_id: "bench".into(),
     };
     measure("read a person, without audit", 500, |i| {

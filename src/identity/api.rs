@@ -262,6 +262,7 @@ pub async fn issue_token(
             institution_id: account.institution_id,
             kind: kind_of_institution,
             role,
+            generation: account.version,
         }))
     })
     .await?;

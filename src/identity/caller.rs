@@ -23,6 +23,8 @@ pub struct Caller {
     pub institution_id: Option<String>,
     pub kind: Option<InstitutionKind>,
     pub role: Role,
+    /// The account's version the token was issued at (see [`crate::identity::tokens::Claims::generation`]).
+    pub generation: i32,
     /// Written into audit records.
     pub request_id: String,
 }
@@ -34,6 +36,8 @@ pub struct Caller {
 pub struct Principal {
     pub kind: PrincipalType,
     pub id: String,
+    /// The account's version the token was issued at: a token outlives no change of its account.
+    pub generation: i32,
 }
 
 impl Caller {
@@ -41,6 +45,7 @@ impl Caller {
         Principal {
             kind: self.principal,
             id: self.id.clone(),
+            generation: self.generation,
         }
     }
 
@@ -92,6 +97,7 @@ pub fn verified_principal(
     Some(Principal {
         kind: claims.sub_type,
         id: claims.sub,
+        generation: claims.generation,
     })
 }
 
@@ -129,6 +135,7 @@ impl FromRequest for Caller {
                 institution_id: claims.inst,
                 kind: claims.kind,
                 role: claims.role,
+                generation: claims.generation,
                 request_id: request_id.map(|r| r.0).unwrap_or_default(),
             })
         })

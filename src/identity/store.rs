@@ -21,6 +21,8 @@ pub struct LoginAccount {
     pub institution_kind: Option<String>,
     pub failed_logins: i32,
     pub last_failed_login_at: Option<NaiveDateTime>,
+    /// The account's version: its tokens' generation.
+    pub version: i32,
 }
 
 type LoginRow = (
@@ -32,6 +34,7 @@ type LoginRow = (
     Option<String>,
     i32,
     Option<NaiveDateTime>,
+    i32,
 );
 
 fn from_row(r: LoginRow) -> LoginAccount {
@@ -44,6 +47,7 @@ fn from_row(r: LoginRow) -> LoginAccount {
         institution_kind: r.5,
         failed_logins: r.6,
         last_failed_login_at: r.7,
+        version: r.8,
     }
 }
 
@@ -63,6 +67,7 @@ pub fn find_user_login(
             institutions::kind.nullable(),
             users::failed_logins,
             users::last_failed_login_at,
+            users::version,
         ))
         .get_result::<LoginRow>(conn)
         .optional()?;
@@ -85,6 +90,7 @@ pub fn find_client_login(
             institutions::kind.nullable(),
             api_clients::failed_logins,
             api_clients::last_failed_login_at,
+            api_clients::version,
         ))
         .get_result::<LoginRow>(conn)
         .optional()?;
@@ -176,38 +182,41 @@ pub fn clear_failed_logins(
 /// active.
 impl AccountCheck for Principal {
     fn is_active(&self, conn: &mut DbConnection) -> Result<bool, ApiError> {
-        principal_is_active(conn, self.kind, &self.id)
+        principal_is_active(conn, self.kind, &self.id, self.generation)
     }
 }
 
-/// Whether a token's subject still exists and is active.
+/// Whether a token's subject still exists, is active, and has not changed since the token was issued (its
+/// version is the token's generation).
 pub fn principal_is_active(
     conn: &mut DbConnection,
     kind: PrincipalType,
     id: &str,
+    generation: i32,
 ) -> Result<bool, ApiError> {
     // Every authenticated request runs this: on the inner connection (see `per_backend!`).
-    let active = crate::per_backend!(conn, c => match kind {
+    let found = crate::per_backend!(conn, c => match kind {
         PrincipalType::User => users::table
             .find(id)
-            .select(users::active)
-            .get_result::<bool>(c)
+            .select((users::active, users::version))
+            .get_result::<(bool, i32)>(c)
             .optional()?,
         PrincipalType::Client => api_clients::table
             .find(id)
-            .select(api_clients::active)
-            .get_result::<bool>(c)
+            .select((api_clients::active, api_clients::version))
+            .get_result::<(bool, i32)>(c)
             .optional()?,
     });
-    Ok(active.unwrap_or(false))
+    Ok(found == Some((true, generation)))
 }
 
-/// Which of these token subjects are active, as (kind, id) pairs: one query per kind present, however many
-/// requests of the same moment they stand for (the audit group commit checks all its reads' accounts at once).
+/// Which of these token subjects are active, as (kind, id, version) triples, so that a token whose account changed since
+/// it was issued is refused: one query per kind present, however many requests of the same moment they stand for (the
+/// audit group commit checks all its reads' accounts at once).
 pub fn active_among<'p>(
     conn: &mut DbConnection,
     principals: impl IntoIterator<Item = &'p crate::identity::caller::Principal>,
-) -> Result<std::collections::HashSet<(PrincipalType, String)>, ApiError> {
+) -> Result<std::collections::HashSet<(PrincipalType, String, i32)>, ApiError> {
     let (mut user_ids, mut client_ids) = (Vec::new(), Vec::new());
     for p in principals {
         match p.kind {
@@ -224,17 +233,17 @@ pub fn active_among<'p>(
             continue;
         }
         // The audit writer's every commit runs this: on the inner connection (see `per_backend!`).
-        let found: Vec<String> = crate::per_backend!(conn, c => match kind {
+        let found: Vec<(String, i32)> = crate::per_backend!(conn, c => match kind {
             PrincipalType::User => users::table
                 .filter(users::id.eq_any(&ids).and(users::active))
-                .select(users::id)
+                .select((users::id, users::version))
                 .load(c)?,
             PrincipalType::Client => api_clients::table
                 .filter(api_clients::id.eq_any(&ids).and(api_clients::active))
-                .select(api_clients::id)
+                .select((api_clients::id, api_clients::version))
                 .load(c)?,
         });
-        active.extend(found.into_iter().map(|id| (kind, id)));
+        active.extend(found.into_iter().map(|(id, version)| (kind, id, version)));
     }
     Ok(active)
 }

@@ -34,6 +34,10 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<InstitutionKind>,
     pub role: Role,
+    /// The account's version when the token was issued. Every change of an account (deactivation, reactivation,
+    /// a new password) moves its version, so the tokens issued before the change stop working with it.
+    #[serde(rename = "gen")]
+    pub generation: i32,
     pub iss: String,
     pub aud: String,
     pub exp: i64,
@@ -49,7 +53,13 @@ pub struct Subject {
     pub institution_id: Option<String>,
     pub kind: Option<InstitutionKind>,
     pub role: Role,
+    /// The account's version (see [`Claims::generation`]).
+    pub generation: i32,
 }
+
+/// How long after its `exp` a token is still taken: the clocks of the nodes that share the signing secret may
+/// differ by this much. Kept short, since an expired token should stop working when it says.
+pub const LEEWAY_SECS: u64 = 5;
 
 pub struct TokenService {
     /// Tells this service's remembered tokens from another's on the same thread (tests run several, with other
@@ -70,7 +80,7 @@ impl TokenService {
         validation.set_issuer(&[&config.jwt_issuer]);
         validation.set_audience(&[&config.jwt_audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -95,6 +105,7 @@ impl TokenService {
             inst: subject.institution_id.clone(),
             kind: subject.kind,
             role: subject.role,
+            generation: subject.generation,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             exp: now + self.ttl_secs,
@@ -178,6 +189,7 @@ mod tests {
             institution_id: Some("i1".into()),
             kind: Some(InstitutionKind::Mopr),
             role: Role::Director,
+            generation: 1,
         }
     }
 
@@ -210,8 +222,8 @@ mod tests {
         assert!(s.verify_at(&token, now).is_ok());
         // Within the leeway after `exp` it is still good, from memory; past it, refused.
         let exp = s.verify_at(&token, now).unwrap().exp;
-        assert!(s.verify_at(&token, exp + 30).is_ok());
-        assert!(s.verify_at(&token, exp + 31).is_err());
+        assert!(s.verify_at(&token, exp + LEEWAY_SECS as i64).is_ok());
+        assert!(s.verify_at(&token, exp + LEEWAY_SECS as i64 + 1).is_err());
     }
 
     #[test]

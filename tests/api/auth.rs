@@ -406,3 +406,60 @@ async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
         .unwrap();
     assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
+
+/// Every change of an account ends the tokens issued before it: a stolen token does not survive the password reset
+/// meant to stop it, nor a deactivation undone by a reactivation. The account signs in again and goes on.
+#[tokio::test]
+async fn a_password_reset_or_a_reactivation_ends_the_tokens_issued_before_it() {
+    let app = spawn_app().await;
+    let admin = app.token("mopr-admin").await;
+    let id = app.user_id("mopr-staff").await;
+    let user = format!("/api/v1/users/{id}");
+    let act = |path: String, body: Option<serde_json::Value>| {
+        let (app, admin, user) = (&app, &admin, &user);
+        async move {
+            let resp = app.call(Method::GET, user, admin, None).await;
+            let version = etag_of(&resp);
+            let resp = app
+                .call_if_match(Method::POST, &path, admin, &version, body.as_ref())
+                .await;
+            assert_eq!(resp.status(), 200, "{path}");
+        }
+    };
+
+    let before_reset = app.login_as("mopr-staff", "reintegra-demo").await;
+    let resp = app
+        .call(Method::GET, "/api/v1/me", &before_reset, None)
+        .await;
+    assert_eq!(resp.status(), 200);
+    act(
+        format!("{user}/password"),
+        Some(json!({"password": "a-new-long-password"})),
+    )
+    .await;
+    for (method, path) in [
+        (Method::GET, "/api/v1/me"),
+        (Method::GET, "/api/v1/persons?last_name=Nowak"),
+    ] {
+        let resp = app.call(method, path, &before_reset, None).await;
+        assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+    let after_reset = app.login_as("mopr-staff", "a-new-long-password").await;
+    let resp = app
+        .call(Method::GET, "/api/v1/me", &after_reset, None)
+        .await;
+    assert_eq!(resp.status(), 200);
+
+    act(format!("{user}/deactivate"), None).await;
+    act(format!("{user}/activate"), None).await;
+    let resp = app
+        .call(Method::GET, "/api/v1/me", &after_reset, None)
+        .await;
+    assert_problem(resp, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let again = app.login_as("mopr-staff", "a-new-long-password").await;
+    let resp = app.call(Method::GET, "/api/v1/me", &again, None).await;
+    assert_eq!(resp.status(), 200);
+    // Another account's tokens are untouched.
+    let resp = app.call(Method::GET, "/api/v1/me", &admin, None).await;
+    assert_eq!(resp.status(), 200);
+}

@@ -10,6 +10,7 @@ pub fn caller(kind: Option<InstitutionKind>, role: Role) -> Caller {
         institution_id: kind.map(|k| format!("inst-{}", k.as_str())),
         kind,
         role,
+        generation: 1,
         request_id: "r".into(),
     }
 }

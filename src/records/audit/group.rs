@@ -128,11 +128,11 @@ fn writer(pool: DbPool, inbox: mpsc::Receiver<Job>, counters: std::sync::Arc<Cou
     }
 }
 
-fn key(p: &Principal) -> (PrincipalType, String) {
-    (p.kind, p.id.clone())
+fn key(p: &Principal) -> (PrincipalType, String, i32) {
+    (p.kind, p.id.clone(), p.generation)
 }
 
-type Active = HashSet<(PrincipalType, String)>;
+type Active = HashSet<(PrincipalType, String, i32)>;
 
 /// Which of the batch's accounts are active, then, atomically, the records of the jobs whose account is (taken
 /// out of the jobs). Returns the active accounts and how many records were committed.
