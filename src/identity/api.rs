@@ -124,7 +124,9 @@ enum Outcome {
 ///
 /// Wrong credentials, an unknown account and a deactivated one all answer the same `invalid_grant`
 /// (`invalid_client` for clients) so that nothing is revealed about which accounts exist. After 5 failed attempts
-/// within 5 minutes an account is throttled: 429 with `Retry-After`, even for the right password.
+/// of one account from one client address, each further attempt from that address waits 1, 2, 4, … seconds (at
+/// most 5 minutes): 429 with `Retry-After`, even for the right password. Other addresses are not slowed down, so
+/// a guesser cannot lock the account's owner out.
 #[utoipa::path(
     tag = "auth",
     operation_id = "issue_token",
@@ -206,8 +208,12 @@ pub async fn issue_token(
         ));
     }
     let is_client = matches!(grant, Grant::Client { .. });
-    let max = config.login_max_failures;
-    let window = TimeDelta::from_std(config.login_window).unwrap_or(TimeDelta::minutes(5));
+    let free = config.login_max_failures;
+    let longest = TimeDelta::from_std(config.login_window).unwrap_or(TimeDelta::minutes(5));
+    // Behind a load balancer this is the balancer's address, as for the token endpoint's rate limit.
+    let client_addr = req
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
     let outcome = db::run(&pool, move |conn| {
         let (kind, account, secret) = match &grant {
             Grant::Password { username, password } => (
@@ -226,18 +232,14 @@ pub async fn issue_token(
             return Ok(Outcome::InvalidCredentials);
         };
         let now = crate::foundation::db::now();
-        if let Some(wait) = throttled_for(
-            account.failed_logins,
-            account.last_failed_login_at,
-            now,
-            max,
-            window,
-        ) {
+        let streak = store::sign_in_failures(conn, &account.id, &client_addr)?;
+        let (failures, last_failed) = streak.map_or((0, None), |(n, at)| (n, Some(at)));
+        if let Some(wait) = throttled_for(failures, last_failed, now, free, longest) {
             return Ok(Outcome::Throttled(wait));
         }
         if !password::verify(secret, &account.secret_hash) {
             crate::foundation::db::write_tx(conn, |conn| {
-                store::record_failed_login(conn, kind, &account.id, now, window)
+                store::record_sign_in_failure(conn, &account.id, &client_addr, now)
             })?;
             log::info!("failed sign-in for account {}", account.id);
             return Ok(Outcome::InvalidCredentials);
@@ -246,9 +248,9 @@ pub async fn issue_token(
         if !account.active {
             return Ok(Outcome::InvalidCredentials);
         }
-        if account.failed_logins > 0 {
+        if streak.is_some() {
             crate::foundation::db::write_tx(conn, |conn| {
-                store::clear_failed_logins(conn, kind, &account.id)
+                store::clear_sign_in_failures(conn, &account.id, Some(&client_addr))
             })?;
         }
         let role = account.role;

@@ -1,14 +1,15 @@
 //! Queries behind sign-in: looking up accounts by their login name and counting failed attempts.
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::kinds::PrincipalType;
-use crate::foundation::db::schema::{api_clients, institutions, users};
+use crate::foundation::db::schema::{api_clients, institutions, sign_in_failures, users};
 use crate::foundation::db::{AccountCheck, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::identity::Role;
 use crate::identity::caller::Principal;
+use crate::identity::throttle::STREAK_RESETS_AFTER;
 
 /// What sign-in needs to know of an account, user or API client alike.
 #[derive(Debug, Clone)]
@@ -97,83 +98,54 @@ pub fn find_client_login(
     Ok(row.map(from_row))
 }
 
-/// Counts a failed attempt: the count restarts when the previous failure is older than the window. Two
-/// single-statement updates, so concurrent attempts cannot lose a count.
-pub fn record_failed_login(
+/// This account's streak of failed sign-ins from this client address, as (count, last failure).
+pub fn sign_in_failures(
     conn: &mut DbConnection,
-    kind: PrincipalType,
-    id: &str,
+    account_id: &str,
+    client_addr: &str,
+) -> Result<Option<(i32, NaiveDateTime)>, ApiError> {
+    Ok(sign_in_failures::table
+        .find((account_id, client_addr))
+        .select((sign_in_failures::failures, sign_in_failures::last_failed_at))
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Counts a failed sign-in from this address. One statement, so concurrent failures cannot lose a count; a streak
+/// older than [`STREAK_RESETS_AFTER`] starts again.
+pub fn record_sign_in_failure(
+    conn: &mut DbConnection,
+    account_id: &str,
+    client_addr: &str,
     now: NaiveDateTime,
-    window: TimeDelta,
 ) -> Result<(), ApiError> {
-    let cutoff = now - window;
-    match kind {
-        PrincipalType::User => {
-            let restarted = diesel::update(
-                users::table.filter(users::id.eq(id)).filter(
-                    users::last_failed_login_at
-                        .is_null()
-                        .or(users::last_failed_login_at.lt(cutoff)),
-                ),
-            )
-            .set((
-                users::failed_logins.eq(1),
-                users::last_failed_login_at.eq(now),
-            ))
-            .execute(conn)?;
-            if restarted == 0 {
-                diesel::update(users::table.filter(users::id.eq(id)))
-                    .set((
-                        users::failed_logins.eq(users::failed_logins + 1),
-                        users::last_failed_login_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-        }
-        PrincipalType::Client => {
-            let restarted = diesel::update(
-                api_clients::table.filter(api_clients::id.eq(id)).filter(
-                    api_clients::last_failed_login_at
-                        .is_null()
-                        .or(api_clients::last_failed_login_at.lt(cutoff)),
-                ),
-            )
-            .set((
-                api_clients::failed_logins.eq(1),
-                api_clients::last_failed_login_at.eq(now),
-            ))
-            .execute(conn)?;
-            if restarted == 0 {
-                diesel::update(api_clients::table.filter(api_clients::id.eq(id)))
-                    .set((
-                        api_clients::failed_logins.eq(api_clients::failed_logins + 1),
-                        api_clients::last_failed_login_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-        }
-    }
+    let restart_before = now - STREAK_RESETS_AFTER;
+    let upsert = "INSERT INTO sign_in_failures (account_id, client_addr, failures, last_failed_at) \
+                  VALUES ($1, $2, 1, $3) ON CONFLICT (account_id, client_addr) DO UPDATE SET \
+                  failures = CASE WHEN sign_in_failures.last_failed_at < $4 THEN 1 \
+                  ELSE sign_in_failures.failures + 1 END, last_failed_at = $3";
+    crate::per_backend!(conn, c => diesel::sql_query(upsert)
+        .bind::<diesel::sql_types::Text, _>(account_id)
+        .bind::<diesel::sql_types::Text, _>(client_addr)
+        .bind::<diesel::sql_types::Timestamp, _>(now)
+        .bind::<diesel::sql_types::Timestamp, _>(restart_before)
+        .execute(c))?;
     Ok(())
 }
 
-pub fn clear_failed_logins(
+/// Forgets the account's failed sign-ins: from one address after a successful sign-in there, from every address
+/// when `client_addr` is `None` (a new password).
+pub fn clear_sign_in_failures(
     conn: &mut DbConnection,
-    kind: PrincipalType,
-    id: &str,
+    account_id: &str,
+    client_addr: Option<&str>,
 ) -> Result<(), ApiError> {
-    match kind {
-        PrincipalType::User => diesel::update(users::table.filter(users::id.eq(id)))
-            .set((
-                users::failed_logins.eq(0),
-                users::last_failed_login_at.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?,
-        PrincipalType::Client => diesel::update(api_clients::table.filter(api_clients::id.eq(id)))
-            .set((
-                api_clients::failed_logins.eq(0),
-                api_clients::last_failed_login_at.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?,
+    let mine = sign_in_failures::table.filter(sign_in_failures::account_id.eq(account_id));
+    match client_addr {
+        Some(addr) => {
+            diesel::delete(mine.filter(sign_in_failures::client_addr.eq(addr))).execute(conn)?
+        }
+        None => diesel::delete(mine).execute(conn)?,
     };
     Ok(())
 }

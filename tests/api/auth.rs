@@ -280,36 +280,80 @@ async fn the_client_credentials_grant_works_in_the_form_and_with_basic_auth() {
 }
 
 #[tokio::test]
-async fn repeated_failures_throttle_the_account_even_for_the_right_password() {
+async fn failures_slow_down_their_own_address_and_never_lock_the_owner_out_from_another() {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    use reintegra::foundation::db::{self, schema::sign_in_failures};
+
     let app = spawn_app_with(|c| c.login_max_failures = 3).await;
+    let account = app.user_id("ngo-staff").await;
+    let attempt = |client: reqwest::Client, password: &'static str| {
+        let url = app.url("/api/v1/auth/token");
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("grant_type", "password"),
+                    ("username", "ngo-staff"),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let here = reqwest::Client::new();
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    // The free failures cost nothing: each is answered, and counted for this address.
     for _ in 0..3 {
-        let resp = app
-            .token_request(&[
-                ("grant_type", "password"),
-                ("username", "ngo-staff"),
-                ("password", "not-it-at-all"),
-            ])
-            .await;
-        assert_eq!(resp.status(), 400);
+        assert_eq!(attempt(here.clone(), "not-it-at-all").await.status(), 400);
     }
-    let resp = app
-        .token_request(&[
-            ("grant_type", "password"),
-            ("username", "ngo-staff"),
-            ("password", DEMO_PASSWORD),
-        ])
-        .await;
-    let retry_after: u64 = resp
-        .headers()
-        .get("retry-after")
-        .unwrap()
+    let pool = db::connect(&app.database_url, 1).unwrap();
+    let streak = |addr: &str| {
+        let mut conn = pool.get().unwrap();
+        sign_in_failures::table
+            .filter(sign_in_failures::account_id.eq(&account))
+            .filter(sign_in_failures::client_addr.eq(addr.to_owned()))
+            .select(sign_in_failures::failures)
+            .get_result::<i32>(&mut *conn)
+            .ok()
+    };
+    assert_eq!(streak("127.0.0.1"), Some(3));
+    assert_eq!(streak("127.0.0.2"), None);
+
+    // A long streak at this address (as a guesser would have built): even the right password waits here.
+    {
+        let mut conn = pool.get().unwrap();
+        let account = account.clone();
+        db::write_tx(&mut conn, move |c| {
+            diesel::update(
+                sign_in_failures::table.filter(sign_in_failures::account_id.eq(account)),
+            )
+            .set((
+                sign_in_failures::failures.eq(30),
+                sign_in_failures::last_failed_at.eq(db::now()),
+            ))
+            .execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+    }
+    let resp = attempt(here.clone(), DEMO_PASSWORD).await;
+    let retry_after: u64 = resp.headers()["retry-after"]
         .to_str()
         .unwrap()
         .parse()
         .unwrap();
-    assert!(retry_after > 0 && retry_after <= 300);
+    assert!(retry_after > 200 && retry_after <= 300, "{retry_after}");
     assert_problem(resp, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
-    // Other accounts are not affected.
+    // The owner, from another address, signs in as usual, and that clears nothing of the guesser's address.
+    let resp = attempt(elsewhere.clone(), DEMO_PASSWORD).await;
+    assert_eq!(resp.status(), 200);
+    let resp = attempt(here.clone(), DEMO_PASSWORD).await;
+    assert_eq!(resp.status(), 429);
+    // Other accounts are not affected at the guesser's address either.
     app.token("pcpr-staff").await;
 }
 

@@ -392,6 +392,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_in_failures (account_id, client_addr) {
+        account_id -> Text,
+        client_addr -> Text,
+        failures -> Integer,
+        last_failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (caller_id, idem_key) {
         caller_id -> Text,
         idem_key -> Text,

@@ -107,6 +107,9 @@ pub fn set_user_password(
         users::version.eq(users::version + 1),
     ))
     .execute(conn)?;
+    if updated == 1 {
+        crate::identity::store::clear_sign_in_failures(conn, id, None)?;
+    }
     after_versioned_update(conn, updated, id, "user")
 }
 
