@@ -32,15 +32,17 @@ pub async fn live() -> HttpResponse {
     })
 }
 
-/// Readiness: the database answers, so this node can take traffic.
+/// Readiness: the database answers and every connection pool of this node has a connection, so it can take traffic.
 ///
-/// A load balancer should send traffic only to nodes that answer 200 here.
+/// A load balancer should send traffic only to nodes that answer 200 here. Right after a start the pools open
+/// their connections in the background; a node the database refuses connections to (its `max_connections`
+/// reached) stays 503, with the database's reason in its log.
 #[utoipa::path(
     tag = "health",
     operation_id = "get_readiness",
     security(()),
     responses(
-        (status = 200, description = "The database answers.", body = HealthStatus),
+        (status = 200, description = "The database answers and every pool has a connection.", body = HealthStatus),
         (status = 503, response = crate::foundation::openapi::ServiceUnavailable),
     )
 )]
@@ -52,6 +54,14 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
             log::warn!("readiness check failed: {e}");
             ApiError::ServiceUnavailable("the database does not answer".into())
         })?;
+    if !state.pool.every_pool_connected() {
+        log::warn!(
+            "readiness check failed: a database pool has no connection yet (see the pool's errors)"
+        );
+        return Err(ApiError::ServiceUnavailable(
+            "the node cannot open all its database connections yet".into(),
+        ));
+    }
     Ok(HttpResponse::Ok().json(HealthStatus {
         status: "ok".into(),
     }))

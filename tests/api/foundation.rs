@@ -5,6 +5,12 @@ use crate::helpers::{assert_problem, json, spawn_app};
 #[tokio::test]
 async fn liveness_and_readiness_answer_ok() {
     let app = spawn_app().await;
+    // The pools open their connections in the background after the start; ready once each has one.
+    let started = std::time::Instant::now();
+    while app.get("/health/ready").await.status() != 200 {
+        assert!(started.elapsed().as_secs() < 10, "never ready");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     for path in ["/health/live", "/health/ready"] {
         let resp = app.get(path).await;
         assert_eq!(resp.status(), 200, "{path}");

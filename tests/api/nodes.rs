@@ -88,3 +88,60 @@ fn demo_seeding_raced_by_several_nodes_seeds_once() {
         .collect();
     assert_eq!(seeded.iter().filter(|s| **s).count(), 1, "{seeded:?}");
 }
+
+/// A node whose pools the database refuses (here a role allowed two connections; in production the fifth node on
+/// PostgreSQL's default `max_connections`) serves its liveness probe but stays not-ready, so the load balancer
+/// sends it nothing.
+#[tokio::test]
+async fn a_node_that_cannot_open_its_pools_connections_is_not_ready() {
+    if !on_postgres() {
+        return;
+    }
+    let (_db, url) = TestDb::create();
+    reintegra::foundation::db::migrate(&reintegra::foundation::db::connect(&url, 1).unwrap())
+        .unwrap();
+    let role = format!("limited_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = PgConnection::establish(&url).unwrap();
+    for sql in [
+        format!("CREATE ROLE {role} LOGIN CONNECTION LIMIT 2"),
+        format!("GRANT ALL ON SCHEMA public TO {role}"),
+        format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"),
+    ] {
+        diesel::sql_query(sql).execute(&mut admin).unwrap();
+    }
+    let limited_url = url.replacen("postgres@", &format!("{role}@"), 1);
+    assert_ne!(
+        limited_url, url,
+        "the test database URL names the postgres user"
+    );
+    let mut config = Config::for_tests(limited_url);
+    config.demo = false;
+    config.pool_size = 2;
+    let (started, start) = std::sync::mpsc::channel();
+    let node = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let app = Application::build(config).expect("the first connection is allowed");
+            let _ = started.send((app.port(), app.server_handle()));
+            app.run_until_stopped().await.unwrap();
+        });
+    });
+    let (port, server) = start.recv().unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: &'static str| http.get(format!("http://127.0.0.1:{port}{path}")).send();
+    assert_eq!(get("/health/live").await.unwrap().status(), 200);
+    // Long enough for the pools' background fill to have tried every connection.
+    for _ in 0..10 {
+        assert_eq!(get("/health/ready").await.unwrap().status(), 503);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    server.stop(false).await;
+    node.join().unwrap();
+    drop(admin);
+    let mut admin = PgConnection::establish(&url).unwrap();
+    let _ = diesel::sql_query(format!("DROP OWNED BY {role}")).execute(&mut admin);
+    let _ = diesel::sql_query(format!("DROP ROLE IF EXISTS {role}")).execute(&mut admin);
+}

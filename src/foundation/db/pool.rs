@@ -4,38 +4,37 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::connection::DbConnection;
+use super::connection::{DbConnection, Manager, establish};
 use crate::foundation::config::is_postgres_url;
 
 /// The connection pool of one database, and how that database's writes commit ([`write_tx`]).
 #[derive(Clone)]
 pub struct DbPool {
-    pool: Pool<ConnectionManager<DbConnection>>,
+    pool: Pool<Manager>,
     /// `Some` for SQLite, whose writes share one writer connection ([`writer`]).
     writer: Option<Arc<super::writer::SqliteWriter>>,
     /// The connections of reads ([`read_unchecked`]), apart from the writes' so that a read never waits for a
     /// connection a write holds through its commit. On SQLite they are read-only and used on the calling thread.
     pub(super) reads: Reads,
     /// `Some` on PostgreSQL: the audit writer's own connection ([`DbPool::get_for_audit`]).
-    audit: Option<Pool<ConnectionManager<DbConnection>>>,
+    audit: Option<Pool<Manager>>,
 }
 
 /// Where reads get their connection.
 #[derive(Clone)]
 pub(super) enum Reads {
     /// SQLite: read-only connections, used on the HTTP worker itself.
-    Inline(Pool<ConnectionManager<DbConnection>>),
+    Inline(Pool<Manager>),
     /// PostgreSQL: connections used on the blocking pool, like the writes' but not shared with them.
-    Blocking(Pool<ConnectionManager<DbConnection>>),
+    Blocking(Pool<Manager>),
 }
 
 impl Reads {
-    pub(super) fn pool(&self) -> &Pool<ConnectionManager<DbConnection>> {
+    pub(super) fn pool(&self) -> &Pool<Manager> {
         match self {
             Reads::Inline(p) | Reads::Blocking(p) => p,
         }
@@ -90,6 +89,20 @@ impl DbPool {
         self.writer.as_ref().map_or((0, 0), |w| w.stats())
     }
 
+    /// Whether every pool of the node has at least one open connection: they fill in the background after the
+    /// start, and a pool the database refuses connections to (its `max_connections` reached, say) stays empty, so
+    /// the node must not report itself ready. The database's own reason is in the log (r2d2's error handler).
+    pub fn every_pool_connected(&self) -> bool {
+        [
+            Some(&self.pool),
+            Some(self.reads.pool()),
+            self.audit.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .all(|p| p.state().connections > 0)
+    }
+
     /// Open and idle connections of all the node's pools (writes, reads, the audit writer's), for the metrics.
     pub fn connections(&self) -> (u32, u32) {
         [
@@ -109,7 +122,7 @@ impl DbPool {
 /// A pooled connection that also knows how its database commits writes; it dereferences to the
 /// [`DbConnection`] every store function takes.
 pub struct Conn {
-    conn: PooledConnection<ConnectionManager<DbConnection>>,
+    conn: PooledConnection<Manager>,
     pub(super) writer: Option<Arc<super::writer::SqliteWriter>>,
 }
 
@@ -193,14 +206,14 @@ pub fn connect_for_workers(url: &str, size: u32, workers: usize) -> Result<DbPoo
     let url = with_connect_timeout(url);
     let backend = backend_name(&url);
     // Establishing one connection directly yields libpq's own one-line reason (refused, unknown database, ...).
-    DbConnection::establish(&url).map_err(|e| DbStartError::Connect {
+    establish(&url).map_err(|e| DbStartError::Connect {
         backend,
         cause: e.to_string().trim().replace('\n', " "),
     })?;
     let writer = if backend == "SQLite" {
         let url = url.clone();
         let open = move || {
-            let mut conn = DbConnection::establish(&url).map_err(|e| e.to_string())?;
+            let mut conn = establish(&url).map_err(|e| e.to_string())?;
             SqlitePragmas
                 .on_acquire(&mut conn)
                 .map_err(|e| e.to_string())?;
@@ -261,7 +274,7 @@ pub(super) fn build_pool(
     size: u32,
     sqlite: bool,
     helpers: &Arc<scheduled_thread_pool::ScheduledThreadPool>,
-) -> Pool<ConnectionManager<DbConnection>> {
+) -> Pool<Manager> {
     let mut builder = Pool::builder()
         .thread_pool(helpers.clone())
         .max_size(size.max(1))
@@ -270,7 +283,7 @@ pub(super) fn build_pool(
     if sqlite {
         builder = builder.connection_customizer(Box::new(ReadOnly));
     }
-    builder.build_unchecked(ConnectionManager::<DbConnection>::new(url))
+    builder.build_unchecked(Manager::new(url))
 }
 
 /// One read connection per HTTP worker: they are the threads that read inline, and each holds a connection only for
