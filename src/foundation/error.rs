@@ -19,8 +19,8 @@ pub struct FieldError {
     /// The field, as a dotted path into the request body or a query parameter name (`residence_address.postal_code`).
     #[schema(example = "pesel")]
     pub field: String,
-    /// A stable snake_case code naming the rule that failed (`invalid_checksum`, `too_short`, ...).
-    #[schema(example = "invalid_checksum")]
+    /// A stable snake_case code naming the rule that failed (`pesel_checksum`, `too_long`, ...).
+    #[schema(example = "pesel_checksum")]
     pub code: String,
     /// A sentence for a person reading the log or a form.
     #[schema(example = "the PESEL check digit does not match")]
@@ -50,7 +50,7 @@ impl FieldError {
     "status": 422,
     "detail": "the request has 1 invalid field",
     "code": "validation_failed",
-    "errors": [{"field": "pesel", "code": "invalid_checksum", "message": "the PESEL check digit does not match"}]
+    "errors": [{"field": "pesel", "code": "pesel_checksum", "message": "the PESEL check digit does not match"}]
 }))]
 pub struct Problem {
     /// A URI naming the problem kind; it ends with `code`.
@@ -59,6 +59,7 @@ pub struct Problem {
     /// The HTTP reason phrase of `status`.
     pub title: String,
     /// The HTTP status code, repeated for clients that lose it.
+    #[schema(value_type = i32, minimum = 400, maximum = 599)]
     pub status: u16,
     /// What went wrong in this request, in a sentence.
     pub detail: String,

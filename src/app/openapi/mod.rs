@@ -62,7 +62,14 @@ as if it did not exist**.
         license(name = "MIT", identifier = "MIT"),
         contact(name = "reintegra maintainers")
     ),
-    servers((url = "/", description = "The service that serves this document.")),
+    servers((
+        url = "{scheme}://{host}",
+        description = "A reintegra service: the institution's own, or a local one started with `reintegra serve --demo`.",
+        variables(
+            ("scheme" = (default = "http", enum_values("http", "https"), description = "`https` for every service but a local one.")),
+            ("host" = (default = "127.0.0.1:8080", description = "The service's host and port."))
+        )
+    )),
     modifiers(&SecuritySchemes),
     components(
         schemas(Problem),

@@ -8,6 +8,7 @@ use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::pagination::{DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor};
 use crate::identity::{Caller, policy};
+use crate::records::events::EventType;
 use crate::records::state::AppState;
 
 /// One thing forwarded to your institution.
@@ -16,12 +17,13 @@ pub struct Event {
     /// Pass as `after` to read only what came after this event.
     pub cursor: String,
     pub id: String,
-    /// `application.submitted`, `application.withdrawn`, `opinion.issued`, `referral.issued`, `referral.refused`.
+    /// What happened: an `EventType` (webhooks subscribe to the same names).
     #[serde(rename = "type")]
-    #[schema(example = "opinion.issued")]
+    #[schema(value_type = EventType, example = "opinion.issued")]
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
-    /// `referral_application`, `opinion` or `referral`.
+    /// The kind of record `link` names: `referral_application`, `opinion`, `referral`, `ipzs`, `admission_list`,
+    /// `qualification`, `dps_application` or `waiting_list_entry`.
     #[schema(example = "opinion")]
     pub resource_type: String,
     pub resource_id: String,

@@ -93,9 +93,20 @@ pub use crate::resources::dps_applications::model::Relation;
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Household {
     /// Lives alone: their own income against the single-person threshold.
-    Single { income: i64 },
+    Single {
+        /// Monthly net income in grosze (0 to 10,000,000,000).
+        #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
+        income: i64,
+    },
     /// In a family of `members` persons with this total monthly income.
-    Family { members: u32, total_income: i64 },
+    Family {
+        /// 1 to 30 persons.
+        #[schema(value_type = i32, minimum = 1, maximum = 30)]
+        members: u32,
+        /// The family's monthly net income in grosze (0 to 10,000,000,000).
+        #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
+        total_income: i64,
+    },
 }
 
 /// A relative obliged to pay, with the amount agreed with them (umowa, art. 103 ust. 2).
@@ -104,6 +115,8 @@ pub struct Relative {
     pub name: String,
     pub relation: Relation,
     pub household: Household,
+    /// The monthly amount agreed, in grosze (0 to 10,000,000,000; at most the relative's `legal_maximum`).
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub agreed: i64,
 }
 
@@ -111,6 +124,8 @@ pub struct Relative {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Volunteer {
     pub name: String,
+    /// The monthly amount in grosze (0 to 10,000,000,000).
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount: i64,
 }
 

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use validator::Validate;
 
 use super::api::target_institution;
-use super::model::{ApiClient, ApiClientRow, CreatedApiClient, NewApiClient, check_role};
+use super::model::{ApiClientAccount, ApiClientRow, CreatedApiClient, NewApiClient, check_role};
 use super::store;
 use crate::foundation::config::random_secret;
 use crate::foundation::db;
@@ -37,7 +37,7 @@ pub struct ApiClientQuery {
     security(("bearer_jwt" = [])),
     params(ApiClientQuery, PageParams),
     responses(
-        (status = 200, description = "One page of API clients.", body = Page<ApiClient>),
+        (status = 200, description = "One page of API clients.", body = Page<ApiClientAccount>),
         (status = 400, response = crate::foundation::openapi::BadRequest),
         (status = 422, response = crate::foundation::openapi::UnprocessableContent),
     )
@@ -148,7 +148,7 @@ pub async fn create_api_client(
     security(("bearer_jwt" = [])),
     params(("id" = String, Path, description = "The API client's id (not its client_id).")),
     responses(
-        (status = 200, description = "The API client; `ETag` carries its version.", body = ApiClient),
+        (status = 200, description = "The API client; `ETag` carries its version.", body = ApiClientAccount),
         (status = 404, response = crate::foundation::openapi::NotFound),
     )
 )]
@@ -185,7 +185,7 @@ pub async fn get_api_client(
         ("If-Match" = String, Header, description = "The ETag of the client as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
     responses(
-        (status = 200, description = "Deactivated.", body = ApiClient),
+        (status = 200, description = "Deactivated.", body = ApiClientAccount),
         (status = 404, response = crate::foundation::openapi::NotFound),
     )
 )]

@@ -133,7 +133,7 @@ impl UserRow {
 
 /// Partner software's credentials. The secret is shown once, at creation, and stored only as a hash.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ApiClient {
+pub struct ApiClientAccount {
     pub id: String,
     pub institution_id: String,
     /// The `client_id` to send to the token endpoint.
@@ -153,7 +153,7 @@ pub struct ApiClient {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreatedApiClient {
     #[serde(flatten)]
-    pub client: ApiClient,
+    pub client: ApiClientAccount,
     /// The `client_secret` for the token endpoint. Returned only in this response.
     pub client_secret: String,
 }
@@ -195,8 +195,8 @@ pub struct ApiClientRow {
 }
 
 impl ApiClientRow {
-    pub fn into_view(self) -> Result<ApiClient, ApiError> {
-        Ok(ApiClient {
+    pub fn into_view(self) -> Result<ApiClientAccount, ApiError> {
+        Ok(ApiClientAccount {
             role: self.role,
             id: self.id,
             institution_id: self.institution_id,

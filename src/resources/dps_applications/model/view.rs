@@ -32,6 +32,7 @@ pub struct DecisionDeadline {
     pub complicated: bool,
     pub complicated_reason: Option<String>,
     /// The days left out of the period (KPA art. 35 §5).
+    #[schema(value_type = i64, minimum = 0)]
     pub paused_days: u64,
     pub pauses: Vec<Pause>,
     pub delay_notices: Vec<DelayNotice>,
