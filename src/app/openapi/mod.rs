@@ -3,6 +3,7 @@
 //! is listed twice; the reusable problem responses are in [`crate::foundation::openapi`].
 
 mod rules;
+mod text;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
@@ -162,6 +163,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     state_cross_field_rules(api);
     link_creates_to_their_operations(api);
     name_where_each_etag_is_read(api);
+    text::state_no_nul(api);
     for (path, item) in api.paths.paths.iter_mut() {
         if let Some(op) = item.post.as_mut()
             && path.starts_with("/api/v1/")
