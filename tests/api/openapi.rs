@@ -433,3 +433,82 @@ fn every_if_match_names_the_read_that_gives_its_etag() {
         }
     }
 }
+
+/// The response headers the contract declares are the ones the server sends: a create's `Location` and `ETag`, a
+/// read's and a change's `ETag`, a replay's `Idempotent-Replayed`, the writes' rate-limit state.
+#[tokio::test]
+async fn the_declared_response_headers_are_sent() {
+    use reqwest::Method;
+    let spec = committed();
+    let declared = |path: &str, method: &str, status: &str| -> Vec<String> {
+        spec["paths"][path][method]["responses"][status]["headers"]
+            .as_object()
+            .map(|h| h.keys().map(|k| k.to_ascii_lowercase()).collect())
+            .unwrap_or_default()
+    };
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.rate_limits.writes_per_minute = 1000;
+    })
+    .await;
+    let token = app.token("mopr-staff").await;
+    let body = serde_json::json!({"first_name": "Jan", "last_name": "Naglowek", "birth_date": "1970-01-01", "sex": "male"});
+    let send = || {
+        app.request(Method::POST, "/api/v1/persons")
+            .bearer_auth(&token)
+            .header("idempotency-key", "\"declared-headers\"")
+            .json(&body)
+            .send()
+    };
+    let created = send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let replayed = send().await.unwrap();
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let read = app.call(Method::GET, &location, &token, None).await;
+    let etag = crate::helpers::etag_of(&read);
+    let changed = app
+        .call_if_match(
+            Method::PATCH,
+            &location,
+            &token,
+            &etag,
+            Some(&serde_json::json!({"first_name": "Janusz"})),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    for (resp, path, method, status, expected) in [
+        (
+            &created,
+            "/api/v1/persons",
+            "post",
+            "201",
+            &["location", "etag", "ratelimit", "ratelimit-policy"][..],
+        ),
+        (
+            &replayed,
+            "/api/v1/persons",
+            "post",
+            "201",
+            &["idempotent-replayed", "location", "etag"][..],
+        ),
+        (&read, "/api/v1/persons/{id}", "get", "200", &["etag"][..]),
+        (
+            &changed,
+            "/api/v1/persons/{id}",
+            "patch",
+            "200",
+            &["etag", "ratelimit"][..],
+        ),
+    ] {
+        let names = declared(path, method, status);
+        for header in expected {
+            assert!(
+                resp.headers().contains_key(*header),
+                "{method} {path} sent no {header}"
+            );
+            assert!(
+                names.iter().any(|n| n == header),
+                "{method} {path} {status} does not declare {header}: {names:?}"
+            );
+        }
+    }
+}

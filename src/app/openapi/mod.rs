@@ -2,6 +2,7 @@
 //! operation answers. Paths and schemas are collected from the registered services by utoipa-actix-web, so nothing
 //! is listed twice; the reusable problem responses are in [`crate::foundation::openapi`].
 
+mod headers;
 mod rules;
 mod text;
 
@@ -164,6 +165,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     link_creates_to_their_operations(api);
     name_where_each_etag_is_read(api);
     text::state_no_nul(api);
+    headers::declare_response_headers(api);
     for (path, item) in api.paths.paths.iter_mut() {
         if let Some(op) = item.post.as_mut()
             && path.starts_with("/api/v1/")
