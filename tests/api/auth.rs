@@ -457,28 +457,15 @@ async fn a_request_without_a_token_is_401_with_a_bearer_challenge() {
 async fn a_password_reset_or_a_reactivation_ends_the_tokens_issued_before_it() {
     let app = spawn_app().await;
     let admin = app.token("mopr-admin").await;
-    let id = app.user_id("mopr-staff").await;
-    let user = format!("/api/v1/users/{id}");
-    let act = |path: String, body: Option<serde_json::Value>| {
-        let (app, admin, user) = (&app, &admin, &user);
-        async move {
-            let resp = app.call(Method::GET, user, admin, None).await;
-            let version = etag_of(&resp);
-            let resp = app
-                .call_if_match(Method::POST, &path, admin, &version, body.as_ref())
-                .await;
-            assert_eq!(resp.status(), 200, "{path}");
-        }
-    };
-
     let before_reset = app.login_as("mopr-staff", "reintegra-demo").await;
     let resp = app
         .call(Method::GET, "/api/v1/me", &before_reset, None)
         .await;
     assert_eq!(resp.status(), 200);
-    act(
-        format!("{user}/password"),
-        Some(json!({"password": "a-new-long-password"})),
+    app.change_account(
+        "mopr-staff",
+        "password",
+        Some(&json!({"password": "a-new-long-password"})),
     )
     .await;
     for (method, path) in [
@@ -494,8 +481,8 @@ async fn a_password_reset_or_a_reactivation_ends_the_tokens_issued_before_it() {
         .await;
     assert_eq!(resp.status(), 200);
 
-    act(format!("{user}/deactivate"), None).await;
-    act(format!("{user}/activate"), None).await;
+    app.change_account("mopr-staff", "deactivate", None).await;
+    app.change_account("mopr-staff", "activate", None).await;
     let resp = app
         .call(Method::GET, "/api/v1/me", &after_reset, None)
         .await;

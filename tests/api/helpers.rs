@@ -361,6 +361,19 @@ impl TestApp {
     }
 
     /// The id of a user, looked up by a platform admin.
+    /// An account change by the MOPR's admin (`deactivate`, `activate`, `password` with a body), with `If-Match`
+    /// from a fresh read of the account; asserts it succeeded.
+    pub async fn change_account(&self, username: &str, action: &str, body: Option<&Value>) {
+        let admin = self.token("mopr-admin").await;
+        let user = format!("/api/v1/users/{}", self.user_id(username).await);
+        let version = etag_of(&self.call(Method::GET, &user, &admin, None).await);
+        let path = format!("{user}/{action}");
+        let resp = self
+            .call_if_match(Method::POST, &path, &admin, &version, body)
+            .await;
+        assert_eq!(resp.status(), 200, "{path}");
+    }
+
     pub async fn user_id(&self, username: &str) -> String {
         let token = self.token("platform-admin").await;
         let mut cursor: Option<String> = None;

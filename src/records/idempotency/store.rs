@@ -81,10 +81,7 @@ pub fn claim(
         Ok(()) => Ok(Claimed::New),
         Err(ApiError::Conflict { .. }) => match find(conn, caller, key)? {
             Some(r) => answer(r, print),
-            None => Ok(Claimed::Refused(ApiError::conflict(
-                "idempotency_request_in_progress",
-                "another request with this Idempotency-Key is being handled; retry in a moment",
-            ))),
+            None => Ok(in_progress()),
         },
         Err(e) => Err(e),
     }
@@ -121,11 +118,16 @@ fn take_over(
     }
     match find(conn, caller, key)? {
         Some(r) => answer(r, &old.fingerprint),
-        None => Ok(Claimed::Refused(ApiError::conflict(
-            "idempotency_request_in_progress",
-            "another request with this Idempotency-Key is being handled; retry in a moment",
-        ))),
+        None => Ok(in_progress()),
     }
+}
+
+/// The answer to an attempt whose key another attempt holds at this moment.
+fn in_progress() -> Claimed {
+    Claimed::Refused(ApiError::conflict(
+        "idempotency_request_in_progress",
+        "another request with this Idempotency-Key is being handled; retry in a moment",
+    ))
 }
 
 /// Stores the first attempt's answer.
