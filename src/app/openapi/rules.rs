@@ -119,16 +119,50 @@ pub(super) fn state_cross_field_rules(api: &mut utoipa::openapi::OpenApi) {
         return;
     };
     for (name, rules) in cross_field_rules() {
-        match components.schemas.get_mut(name) {
-            Some(RefOr::T(Schema::Object(object))) => {
-                // Under one `allOf` key: extensions are a hash map, so several top-level keys would be written in
-                // a different order on every run.
-                object
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) else {
+            panic!("cross-field rules name {name}, which is not an object schema of the API");
+        };
+        // A rule on one property alone (`const`, `uniqueItems`) goes on the property itself: wrapped in an `allOf`
+        // beside the object's own properties, client generators read it as a second type to merge.
+        let (own, conditional): (Vec<_>, Vec<_>) = rules.into_iter().partition(|rule| {
+            rule.as_object()
+                .is_some_and(|r| r.len() == 1 && r.contains_key("properties"))
+        });
+        for rule in own {
+            for (property, keywords) in rule["properties"].as_object().into_iter().flatten() {
+                put_on_property(object, name, property, keywords);
+            }
+        }
+        if !conditional.is_empty() {
+            // Under one `allOf` key: extensions are a hash map, so several top-level keys would be written in a
+            // different order on every run.
+            object
+                .extensions
+                .get_or_insert_with(Default::default)
+                .insert("allOf".to_owned(), serde_json::Value::Array(conditional));
+        }
+    }
+}
+
+fn put_on_property(
+    object: &mut utoipa::openapi::schema::Object,
+    name: &str,
+    property: &str,
+    keywords: &serde_json::Value,
+) {
+    use utoipa::openapi::schema::Schema;
+    for (keyword, value) in keywords.as_object().into_iter().flatten() {
+        match (object.properties.get_mut(property), keyword.as_str()) {
+            (Some(RefOr::T(Schema::Array(array))), "uniqueItems") => {
+                array.unique_items = value.as_bool().unwrap_or(false);
+            }
+            (Some(RefOr::T(Schema::Object(field))), _) => {
+                field
                     .extensions
                     .get_or_insert_with(Default::default)
-                    .insert("allOf".to_owned(), serde_json::Value::Array(rules));
+                    .insert(keyword.clone(), value.clone());
             }
-            _ => panic!("cross-field rules name {name}, which is not an object schema of the API"),
+            _ => panic!("the rule on {name}.{property} ({keyword}) has no property to go on"),
         }
     }
 }
