@@ -22,9 +22,10 @@ pub struct DeadlineQuery {
 
 /// List your institution's deadlines.
 ///
-/// Every obligation the procedure gives your institution, soonest first: for MOPR the opinions, qualification
-/// decisions and health-insurance (de)registrations; for a CIS the admission lists, qualification requests and
-/// termination notices. Each has its due date, a status (`open`, `due_soon` within 3 days, `overdue`, `met`,
+/// Every obligation the procedures give your institution, soonest first: for MOPR the opinions, qualification
+/// decisions and health-insurance (de)registrations, and in DPS cases the missing documents (`dps_documents`), the
+/// decision (`dps_decision`) and the forwarding of appeals to the SKO (`dps_appeal_forwarding`); for a CIS the
+/// admission lists, qualification requests and termination notices. Each has its due date, a status (`open`, `due_soon` within 3 days, `overdue`, `met`,
 /// `met_late`) judged by today's date in Europe/Warsaw, and a link to the record. Institutions of other kinds have
 /// none. Derived from the records in the same transaction as every change, so it is always current; one indexed
 /// query per page, however many records the institution has.

@@ -42,8 +42,9 @@ pub struct NewDecision {
 /// *Decyzja administracyjna* granting or refusing placement, issued today by a MOPR `director` (the director,
 /// deputy director or head of department, as `signed_as` says), after the qualifying team's opinion (409
 /// `team_opinion_required`), once (409 `already_decided`). Records whether it came by the due date. The applying
-/// PCPR is told (`dps_application.decided`). A granted placement is issued with a fee decision, which this version
-/// of the API does not yet issue (`decision.fee_decision_id` stays `null`). Requires `If-Match`.
+/// PCPR is told (`dps_application.decided`). A granted placement then needs its fee decision
+/// (`POST /api/v1/dps-applications/{id}/fee-decisions`): until one is issued `awaiting_fee_decision` is `true` and
+/// `decision.fee_decision_id` is `null`. Requires `If-Match`.
 #[utoipa::path(
     tag = "dps-applications",
     operation_id = "issue_dps_decision",

@@ -69,8 +69,8 @@ pub struct DpsApplication {
     pub decided_on: Option<NaiveDate>,
     /// The whole decision, for MOPR.
     pub decision: Option<DpsDecision>,
-    /// A granted placement waits for its fee decision (decyzja ustalająca opłatę), which this version of the API
-    /// does not issue yet.
+    /// `true` while a granted placement has no fee decision (decyzja ustalająca opłatę) yet; MOPR's director
+    /// issues it with `POST /api/v1/dps-applications/{id}/fee-decisions`.
     pub awaiting_fee_decision: bool,
     /// Decisions the SKO annulled and remanded.
     pub previous_decisions: Option<Vec<DpsDecision>>,
