@@ -10,7 +10,7 @@ use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::app::routes::{openapi_spec, routes};
+use crate::app::routes::{openapi_document, openapi_spec, routes};
 use crate::app::{demo, metrics};
 use crate::foundation::config::Config;
 use crate::foundation::http::RouteTable;
@@ -151,8 +151,9 @@ fn serve(
     let table = Arc::new(RouteTable::from_openapi(&spec));
     // Serialised once and shared: handing Swagger UI the document itself kept one copy of its object tree per worker
     // (megabytes each) and serialised it again on every download.
-    let spec_json =
-        web::Bytes::from(serde_json::to_vec(&spec).expect("the OpenAPI document serialises"));
+    let spec_json = web::Bytes::from(
+        serde_json::to_vec(&openapi_document(&spec)).expect("the OpenAPI document serialises"),
+    );
     drop(spec);
     let workers = state.config.http_workers();
     let pool_threads = (state.pool.blocking_connections() as usize)

@@ -50,10 +50,18 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
     api
 }
 
+/// The document as served and committed: [`openapi_spec`] with the keys utoipa keeps unordered (its
+/// extensions, a hash map: the cross-field `if`/`then`/`else`) put in one fixed order, so that every run writes
+/// the same bytes.
+pub fn openapi_document(spec: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut document = serde_json::to_value(spec).expect("the OpenAPI document serialises");
+    openapi::put_conditionals_in_order(&mut document);
+    document
+}
+
 /// The spec as the pretty JSON committed at `openapi/openapi.json`.
 pub fn openapi_json() -> String {
-    let mut s = openapi_spec()
-        .to_pretty_json()
+    let mut s = serde_json::to_string_pretty(&openapi_document(&openapi_spec()))
         .expect("the OpenAPI document serialises");
     s.push('\n');
     s

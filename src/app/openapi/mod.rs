@@ -12,11 +12,11 @@ use utoipa::{Modify, OpenApi};
 
 use crate::foundation::error::Problem;
 use crate::foundation::openapi::*;
-pub use rules::cross_field_rules;
 use rules::{
     add_response_examples, link_creates_to_their_operations, name_where_each_etag_is_read,
     refer_page_items, state_cross_field_rules,
 };
+pub use rules::{cross_field_rules, put_conditionals_in_order};
 
 const API_DESCRIPTION: &str = r#"
 **reintegra** lets the institutions of a Polish city's social-services network run their shared procedures through

@@ -133,14 +133,53 @@ pub(super) fn state_cross_field_rules(api: &mut utoipa::openapi::OpenApi) {
                 put_on_property(object, name, property, keywords);
             }
         }
-        if !conditional.is_empty() {
-            // Under one `allOf` key: extensions are a hash map, so several top-level keys would be written in a
-            // different order on every run.
-            object
-                .extensions
-                .get_or_insert_with(Default::default)
-                .insert("allOf".to_owned(), serde_json::Value::Array(conditional));
+        // At the top of the object, not in an `allOf` beside its properties: generators (openapi-generator's
+        // python and typescript-fetch) read such an `allOf` as a second type to merge, and turned the object's
+        // nullable references into wrappers of a missing `Null`. Extensions are a hash map, so the keys are put in
+        // order when the document is written ([`put_conditionals_in_order`]).
+        if let Some(serde_json::Value::Object(combined)) = combine(&conditional) {
+            let extensions = object.extensions.get_or_insert_with(Default::default);
+            for (key, value) in combined {
+                extensions.insert(key, value);
+            }
         }
+    }
+}
+
+/// Several `if`/`then`/`else` rules as one: R1 and R2 is "if A1 then (X1 and R2) else (Y1 and R2)", with R2
+/// nested the same way, so that the object needs no `allOf` of them.
+fn combine(rules: &[serde_json::Value]) -> Option<serde_json::Value> {
+    let (first, rest) = rules.split_first()?;
+    let Some(rest) = combine(rest) else {
+        return Some(first.clone());
+    };
+    let with_rest = |branch: Option<&serde_json::Value>| match branch {
+        Some(b) => serde_json::json!({"allOf": [b, rest]}),
+        None => rest.clone(),
+    };
+    Some(serde_json::json!({
+        "if": first["if"],
+        "then": with_rest(first.get("then")),
+        "else": with_rest(first.get("else")),
+    }))
+}
+
+/// Writes `if`, `then` and `else` last and in that order wherever they stand, whatever order utoipa's extensions
+/// (a hash map) gave them.
+pub fn put_conditionals_in_order(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for child in map.values_mut() {
+                put_conditionals_in_order(child);
+            }
+            for key in ["if", "then", "else"] {
+                if let Some(v) = map.shift_remove(key) {
+                    map.insert(key.to_owned(), v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(put_conditionals_in_order),
+        _ => {}
     }
 }
 
@@ -319,5 +358,33 @@ pub(super) fn add_response_examples(api: &mut utoipa::openapi::OpenApi) {
             _ => continue,
         };
         slot.get_or_insert(example);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn two_rules_become_one_nested_conditional() {
+        let r1 = json!({"if": {"a": 1}, "then": {"x": 1}});
+        let r2 = json!({"if": {"b": 1}, "then": {"y": 1}, "else": {"z": 1}});
+        assert_eq!(combine(&[]), None);
+        assert_eq!(combine(std::slice::from_ref(&r1)), Some(r1.clone()));
+        assert_eq!(
+            combine(&[r1, r2.clone()]),
+            Some(json!({"if": {"a": 1}, "then": {"allOf": [{"x": 1}, r2]}, "else": r2}))
+        );
+    }
+
+    #[test]
+    fn conditionals_are_written_last_and_in_order() {
+        let mut v = json!({"else": 3, "type": "object", "then": 2, "if": 1, "properties": {"p": {"then": 0, "if": 0}}});
+        put_conditionals_in_order(&mut v);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"type":"object","properties":{"p":{"if":0,"then":0}},"if":1,"then":2,"else":3}"#
+        );
     }
 }
