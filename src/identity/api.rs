@@ -160,6 +160,13 @@ pub async fn issue_token(
             "send the request as application/x-www-form-urlencoded (RFC 6749 §4.3.2)",
         ));
     }
+    // No field of the form holds a NUL, `scope` included (the contract states it of every text; PostgreSQL's text
+    // cannot hold one).
+    if url::form_urlencoded::parse(&body).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return Ok(invalid_request(
+            "the form must not contain the NUL character (%00)",
+        ));
+    }
     let Ok(form) = serde_urlencoded::from_bytes::<TokenRequest>(&body) else {
         return Ok(invalid_request(
             "the form could not be parsed; grant_type is required",

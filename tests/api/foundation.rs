@@ -343,6 +343,17 @@ async fn the_nul_character_is_refused_wherever_a_client_can_send_it() {
         .await;
     assert_eq!(resp.status(), 400);
     assert_eq!(json(resp).await["error"], "invalid_request");
+    // Any field of it, the right credentials with a NUL in `scope` too (the contract states the rule on each).
+    let resp = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "mopr-worker"),
+            ("password", crate::helpers::DEMO_PASSWORD),
+            ("scope", "a\u{0}b"),
+        ])
+        .await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(json(resp).await["error"], "invalid_request");
     let resp = app
         .request(Method::POST, "/api/v1/auth/token")
         .basic_auth("client\u{0}id", Some("secret"))
