@@ -20,8 +20,6 @@ pub struct LoginAccount {
     pub active: bool,
     pub institution_id: Option<String>,
     pub institution_kind: Option<String>,
-    pub failed_logins: i32,
-    pub last_failed_login_at: Option<NaiveDateTime>,
     /// The account's version: its tokens' generation.
     pub version: i32,
 }
@@ -34,8 +32,6 @@ type LoginRow = (
     Option<String>,
     Option<String>,
     i32,
-    Option<NaiveDateTime>,
-    i32,
 );
 
 fn from_row(r: LoginRow) -> LoginAccount {
@@ -46,9 +42,7 @@ fn from_row(r: LoginRow) -> LoginAccount {
         active: r.3,
         institution_id: r.4,
         institution_kind: r.5,
-        failed_logins: r.6,
-        last_failed_login_at: r.7,
-        version: r.8,
+        version: r.6,
     }
 }
 
@@ -66,8 +60,6 @@ pub fn find_user_login(
             users::active,
             users::institution_id,
             institutions::kind.nullable(),
-            users::failed_logins,
-            users::last_failed_login_at,
             users::version,
         ))
         .get_result::<LoginRow>(conn)
@@ -89,8 +81,6 @@ pub fn find_client_login(
             api_clients::active,
             api_clients::institution_id.nullable(),
             institutions::kind.nullable(),
-            api_clients::failed_logins,
-            api_clients::last_failed_login_at,
             api_clients::version,
         ))
         .get_result::<LoginRow>(conn)
