@@ -22,7 +22,6 @@ pub struct HealthStatus {
 #[utoipa::path(
     tag = "health",
     operation_id = "get_liveness",
-    security(()),
     responses((status = 200, description = "The process is up.", body = HealthStatus))
 )]
 #[get("/health/live")]
@@ -40,7 +39,6 @@ pub async fn live() -> HttpResponse {
 #[utoipa::path(
     tag = "health",
     operation_id = "get_readiness",
-    security(()),
     responses(
         (status = 200, description = "The database answers and every pool has a connection.", body = HealthStatus),
         (status = 503, response = crate::foundation::openapi::ServiceUnavailable),

@@ -130,7 +130,6 @@ enum Outcome {
 #[utoipa::path(
     tag = "auth",
     operation_id = "issue_token",
-    security(()),
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded",
         example = json!({"grant_type": "password", "username": "mopr-worker", "password": "reintegra-demo"})),
     responses(

@@ -170,6 +170,14 @@ async fn a_pcpr_case_goes_through_the_file_and_the_team_to_a_final_decision_by_w
         )
         .await;
     assert_eq!(resp["code"], "file_incomplete");
+    // Before the facts, the problem still names every document already known to be missing.
+    let detail = resp["detail"].as_str().unwrap();
+    assert!(detail.contains("facts"), "{detail}");
+    let missing = case["file"]["missing"].as_array().unwrap();
+    assert!(!missing.is_empty());
+    for code in missing {
+        assert!(detail.contains(code.as_str().unwrap()), "{detail}");
+    }
     let resp = app
         .transition(
             "mopr-director",
@@ -346,10 +354,15 @@ async fn an_appeal_is_forwarded_within_seven_days_and_the_sko_decides() {
         case["appeals"][0]["forwarding_due_on"],
         calendar::kpa_days(app.today(), 7).to_string()
     );
-    let resource = format!("{}#appeal_1", case["id"].as_str().unwrap());
+    let resource = case["id"].as_str().unwrap().to_owned();
     let forwarding = app
         .deadline("mopr-staff", "dps_appeal_forwarding", &resource)
         .await;
+    assert_eq!(forwarding["appeal_id"], "appeal_1");
+    assert_eq!(
+        forwarding["link"],
+        format!("/api/v1/dps-applications/{resource}")
+    );
     assert!(
         ["open", "due_soon"].contains(&forwarding["status"].as_str().unwrap()),
         "{forwarding}"

@@ -9,6 +9,7 @@ mod architecture;
 mod audit;
 mod auth;
 mod concurrency;
+mod contract_names;
 mod deadlines;
 mod dps;
 mod durability;

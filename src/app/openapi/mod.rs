@@ -5,6 +5,7 @@
 mod headers;
 mod rules;
 mod text;
+mod variants;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
@@ -164,6 +165,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     state_cross_field_rules(api);
     link_creates_to_their_operations(api);
     name_where_each_etag_is_read(api);
+    variants::name_tagged_variants(api);
     text::state_no_nul(api);
     headers::declare_response_headers(api);
     for (path, item) in api.paths.paths.iter_mut() {

@@ -58,8 +58,10 @@ pub fn cross_field_rules() -> Vec<(&'static str, Vec<serde_json::Value>)> {
         ),
         (
             "Consent",
-            // No application without the person's consent.
-            vec![json!({"properties": {"given": {"const": true}}})],
+            // No application without the person's consent. Stated as "not false" rather than `const: true`:
+            // openapi-generator's python models compare a boolean `const` or `enum` with the string 'true', so that
+            // no `Consent` could be built at all.
+            vec![json!({"properties": {"given": {"not": {"const": false}}}})],
         ),
         (
             "NewReferral",
@@ -103,7 +105,10 @@ pub fn cross_field_rules() -> Vec<(&'static str, Vec<serde_json::Value>)> {
         (
             "NewIpzs",
             // The participant was told about health insurance at signing.
-            vec![json!({"properties": {"participant_informed_of_insurance": {"const": true}}})],
+            // "Not false", as for `Consent.given`.
+            vec![
+                json!({"properties": {"participant_informed_of_insurance": {"not": {"const": false}}}}),
+            ],
         ),
         (
             "NewWebhook",

@@ -46,6 +46,9 @@ crate::stored_enum! {
     }
 }
 
+/// Joins a case id and an appeal id in a stored `resource_id`; neither id can hold it.
+const APPEAL_SEPARATOR: char = '#';
+
 /// One obligation as stored: who owes what by when, and when it was met.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = obligations, treat_none_as_default_value = false)]
@@ -71,7 +74,11 @@ pub struct Deadline {
     pub met_on: Option<NaiveDate>,
     /// `referral_application`, `ipzs`, `qualification` or `dps_application`.
     pub resource_type: String,
+    /// The id of the record (for the DPS kinds, the case).
     pub resource_id: String,
+    /// For `dps_appeal_forwarding`, the appeal to forward, as the case's `appeals[].id` names it (forward it with
+    /// `POST /api/v1/dps-applications/{resource_id}/appeals/{appeal_id}/forwarding`); null for every other kind.
+    pub appeal_id: Option<String>,
     /// The API path of the record the obligation is about.
     pub link: String,
     pub person_id: String,
@@ -79,14 +86,20 @@ pub struct Deadline {
 
 impl Obligation {
     pub fn view(self, today: NaiveDate) -> Deadline {
+        // Stored as `<case id>#<appeal id>` so that each appeal is a row of its own (see `dps_obligations`).
+        let (resource_id, appeal_id) = match self.resource_id.split_once(APPEAL_SEPARATOR) {
+            Some((case, appeal)) => (case.to_owned(), Some(appeal.to_owned())),
+            None => (self.resource_id, None),
+        };
         Deadline {
             status: deadline_status(self.due_on, self.met_on, today),
-            link: crate::records::events::link(&self.resource_type, &self.resource_id),
+            link: crate::records::events::link(&self.resource_type, &resource_id),
             kind: self.kind,
             due_on: self.due_on,
             met_on: self.met_on,
             resource_type: self.resource_type,
-            resource_id: self.resource_id,
+            resource_id,
+            appeal_id,
             person_id: self.person_id,
         }
     }
@@ -300,8 +313,8 @@ pub fn dps_obligations(
             a.forwarding_due_on,
             a.forwarded_on,
         );
-        // One row per appeal: the appeal's id keeps them apart under the case's path.
-        o.resource_id = format!("{}#{}", r.id, a.id);
+        // One row per appeal: the appeal's id keeps them apart; the view splits it into `appeal_id` again.
+        o.resource_id = format!("{}{APPEAL_SEPARATOR}{}", r.id, a.id);
         out.push(o);
     }
     out

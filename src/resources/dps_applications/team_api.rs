@@ -34,8 +34,10 @@ pub struct TeamOpinion {
 
 /// Record the qualifying team's opinion.
 ///
-/// *Opinia Zespołu Kwalifikującego.* Only on a complete file (409 `file_incomplete`, the problem lists the missing
-/// codes): the facts are recorded and every required document is received or not applicable. The case becomes
+/// *Opinia Zespołu Kwalifikującego.* Only on a complete file: the facts are recorded and every required document
+/// is received or not applicable. Otherwise 409 `file_incomplete`, whose `detail` lists the missing checklist codes
+/// (`missing documents: a, b`); before the facts are recorded it says so and lists the codes missing so far, as the
+/// facts may require more. The case becomes
 /// `assessed` and the file is closed. MOPR casework roles. Requires `If-Match`.
 #[utoipa::path(
     tag = "dps-applications",
@@ -97,13 +99,22 @@ pub async fn record_qualifying_team_opinion(
                     "between the start of proceedings and today",
                 ));
             }
+            let missing = missing(&case.checklist());
             if case.facts.is_none() {
+                // The facts may add documents to the checklist: say so, and what is missing already.
+                let so_far = if missing.is_empty() {
+                    "none".to_owned()
+                } else {
+                    missing.join(", ")
+                };
                 return Err(ApiError::conflict(
                     "file_incomplete",
-                    "the social worker has not recorded the facts of the case yet",
+                    format!(
+                        "the social worker has not recorded the facts of the case yet (POST .../facts), which may \
+                         require more documents; missing documents so far: {so_far}"
+                    ),
                 ));
             }
-            let missing = missing(&case.checklist());
             if !missing.is_empty() {
                 return Err(ApiError::conflict(
                     "file_incomplete",
