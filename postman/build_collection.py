@@ -528,6 +528,174 @@ def administration_folder():
     return folder("7. Administration and the audit trail", "Accounts, API clients, the audit trail and a home's residents.", items)
 
 
+DATES_SCRIPT = """// Dates in the past, relative to today in Europe/Warsaw (UTC+1 in winter, close enough for whole days).
+function ago(n) { return new Date(Date.now() + 3600 * 1000 - n * 86400000).toISOString().slice(0, 10); }
+[130, 125, 122, 120, 118, 90, 88, 85, 80, 60, 55, 20, 18, 10, 8, 6].forEach(function (n) { pm.collectionVariables.set("ago_" + n, ago(n)); });
+pm.collectionVariables.set("tomorrow", ago(-1));"""
+
+SHIFT_SCRIPT = """// A date `days` after a stored one (a YYYY-MM-DD string).
+function shift(date, days) { var d = new Date(date + "T12:00:00Z"); d.setUTCDate(d.getUTCDate() + days); return d.toISOString().slice(0, 10); }"""
+
+
+def running_cases_folder():
+    """Brings in an IPZS in its fourth month and DPS cases at each stage, act by act with their real dates."""
+    ipzs = "/api/v1/ipzs/" + var("run_ipzs_id")
+    version_of = lambda name: f'pm.collectionVariables.set("{name}", pm.response.json().version);'
+    yes = {"met": True, "note": None}
+    facts = {"receives_permanent_allowance": False, "receives_pension": False, "combatant": False,
+             "placement_by_court_order": False, "psychiatrist_certificate_indicated": False, "obliged_relatives": [],
+             "eligibility": {"age_illness_or_disability": yes, "needs_round_the_clock_care": yes,
+                             "cannot_live_independently": yes, "home_care_insufficient": yes}}
+    items = [
+        request("NGO registers the participant", "POST", "/api/v1/persons",
+                "A participant whose programme started four months ago, on paper.", user="ngo-staff",
+                body=person_body("Marek", "Papierowy"), prerequest=PESEL_SCRIPT + "\n" + DATES_SCRIPT,
+                tests=[status_test(201), 'pm.collectionVariables.set("run_person_id", pm.response.json().id);']),
+        request("The application, received 130 days ago", "POST", "/api/v1/referral-applications",
+                "`received_on` is the day it reached MOPR; the opinion was due 14 days later. Recorded today, so the "
+                "act is `recorded_late`.", user="ngo-staff",
+                body={"person_id": var("run_person_id"), "target_cis_id": var("cis_id"),
+                      "eligibility_categories": ["long_term_unemployed"], "justification": "Wniosek z papierowego obiegu.",
+                      "received_on": var("ago_130"), "consent": {"given": True, "given_on": var("ago_130"), "given_by": "person"}},
+                tests=[status_test(201), 'var a = pm.response.json();',
+                       'pm.test("recorded late", function () { pm.expect(a.recorded_late).to.eql(true); });',
+                       'pm.collectionVariables.set("run_application_id", a.id);', version_of("run_application_version")]),
+        request("An opinion dated tomorrow is 422", "POST", "/api/v1/opinions", "A legal date is never in the future.",
+                user="mopr-worker", headers={"If-Match": '"{{run_application_version}}"'},
+                body={"application_id": var("run_application_id"), "family_interview_on": var("ago_125"),
+                      "recommendation": "positive", "justification": "Wywiad potwierdza motywację.", "issued_on": var("tomorrow")},
+                tests=[problem_test(422, "validation_failed"), 'pm.test("in_future on issued_on", function () { var e = pm.response.json().errors[0]; pm.expect(e.field).to.eql("issued_on"); pm.expect(e.code).to.eql("in_future"); });']),
+        request("The opinion, issued 125 days ago", "POST", "/api/v1/opinions", "`issued_on` judges the 14 days.",
+                user="mopr-worker", headers={"If-Match": '"{{run_application_version}}"'},
+                body={"application_id": var("run_application_id"), "family_interview_on": var("ago_125"),
+                      "recommendation": "positive", "justification": "Wywiad potwierdza motywację.", "issued_on": var("ago_125")},
+                tests=[status_test(201), 'pm.test("on time", function () { pm.expect(pm.response.json().issued_on_time).to.eql(true); });',
+                       'pm.collectionVariables.set("run_application_version", pm.response.json().application_version);']),
+        request("A referral before the opinion is 422", "POST", "/api/v1/referrals",
+                "Never before the act it follows: the problem names the opinion and its date.", user="mopr-director",
+                headers={"If-Match": '"{{run_application_version}}"'},
+                body={"application_id": var("run_application_id"), "decision": "referred", "issued_on": var("ago_130")},
+                tests=[problem_test(422, "validation_failed"), 'pm.test("before_opinion", function () { pm.expect(pm.response.json().errors[0].code).to.eql("before_opinion"); });']),
+        request("The referral, signed 122 days ago", "POST", "/api/v1/referrals", "The IPZS may be signed from this day.",
+                user="mopr-director", headers={"If-Match": '"{{run_application_version}}"'},
+                body={"application_id": var("run_application_id"), "decision": "referred", "issued_on": var("ago_122")},
+                tests=[status_test(201), 'pm.collectionVariables.set("run_referral_id", pm.response.json().id);']),
+        request("The IPZS, signed 120 days ago", "POST", "/api/v1/ipzs", "Its trial month and deadlines run from `signed_on`.",
+                user="cis-staff",
+                body={"referral_id": var("run_referral_id"), "signed_on": var("ago_120"), "start_on": var("ago_120"),
+                      "planned_end_on": var("ago_-240"), "diagnosis": "Długotrwale bezrobotny.", "goals": "Zatrudnienie.",
+                      "activities": [{"kind": "vocational", "description": "Warsztat"}, {"kind": "social", "description": "Trening"}],
+                      "participant_informed_of_insurance": True},
+                prerequest='pm.collectionVariables.set("ago_-240", new Date(Date.now() + 3600 * 1000 + 240 * 86400000).toISOString().slice(0, 10));',
+                tests=[status_test(201), 'var i = pm.response.json();',
+                       'pm.collectionVariables.set("run_ipzs_id", i.id);', 'pm.collectionVariables.set("run_trial_ends_on", i.trial_ends_on);',
+                       'pm.collectionVariables.set("run_insurance_starts_on", i.insurance.obligation_starts_on);']),
+        request("The admission list, sent 118 days ago", "POST", "/api/v1/admission-lists", "Within 5 working days of signing: met.",
+                user="cis-director", body={"ipzs_ids": [var("run_ipzs_id")], "sent_on": var("ago_118")},
+                tests=[status_test(201), 'pm.test("dated and recorded late", function () { var l = pm.response.json(); pm.expect(l.sent_on).to.eql(pm.collectionVariables.get("ago_118")); pm.expect(l.recorded_late).to.eql(true); });']),
+        request("Read the IPZS version", "GET", ipzs, "For the next If-Match.", user="cis-staff",
+                tests=[status_test(200), version_of("run_ipzs_version")]),
+        request("The qualification request, in the trial's last week", "POST", "/api/v1/qualifications",
+                "Dated two days before the trial month ended.", user="cis-director",
+                headers={"If-Match": '"{{run_ipzs_version}}"'},
+                body={"ipzs_id": var("run_ipzs_id"), "channel": "email", "requested_on": var("run_requested_on")},
+                prerequest=SHIFT_SCRIPT + '\npm.collectionVariables.set("run_requested_on", shift(pm.collectionVariables.get("run_trial_ends_on"), -2));',
+                tests=[status_test(201), 'pm.collectionVariables.set("run_qualification_id", pm.response.json().id);',
+                       version_of("run_qualification_version")]),
+        request("The director qualifies, a day later", "POST", "/api/v1/qualifications/" + var("run_qualification_id") + "/decision",
+                "Before the proper period starts.", user="mopr-director", headers={"If-Match": '"{{run_qualification_version}}"'},
+                body={"decision": "qualified", "channel": "email", "decided_on": var("run_decided_on")},
+                prerequest=SHIFT_SCRIPT + '\npm.collectionVariables.set("run_decided_on", shift(pm.collectionVariables.get("run_requested_on"), 1));',
+                tests=[status_test(200)]),
+        request("Read the IPZS version again", "GET", ipzs, "For the next If-Match.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("active", function () { pm.expect(pm.response.json().status).to.eql("active"); });', version_of("run_ipzs_version")]),
+        request("Health insurance registered", "POST", ipzs + "/insurance", "Two days after the obligation started.",
+                user="mopr-staff", headers={"If-Match": '"{{run_ipzs_version}}"'},
+                body={"registered_on": var("run_registered_on")},
+                prerequest=SHIFT_SCRIPT + '\npm.collectionVariables.set("run_registered_on", shift(pm.collectionVariables.get("run_insurance_starts_on"), 2));',
+                tests=[status_test(200), 'pm.test("registered on its day", function () { pm.expect(pm.response.json().insurance.registered_on).to.eql(pm.collectionVariables.get("run_registered_on")); });']),
+        request("The IPZS register", "GET", ipzs + "/acts", "Every act with its legal date and when it was recorded.",
+                user="cis-director",
+                tests=[status_test(200), 'var r = pm.response.json();',
+                       'pm.test("each act dated and marked", function () { pm.expect(r.recorded_late).to.eql(true); pm.expect(r.acts.map(function (a) { return a.act; })).to.include.members(["ipzs.signed", "admission_list.sent", "qualification.requested", "qualification.decided", "ipzs.insurance"]); });']),
+        request("Back-dated programmes are filterable", "GET", "/api/v1/ipzs?recorded_late=true&limit=200",
+                "A supervisor's view of what was entered more than 7 days after the act.", user="mopr-director",
+                tests=[status_test(200), 'pm.test("listed", function () { pm.expect(pm.response.json().items.map(function (i) { return i.id; })).to.include(pm.collectionVariables.get("run_ipzs_id")); });']),
+        request("The NGO cannot read the IPZS register (404)", "GET", ipzs + "/acts", "Only the CIS and the MOPR of the programme.",
+                user="ngo-staff", tests=[problem_test(404, "not_found")]),
+    ]
+    for label, case, received, documents, team in [
+        ("waiting", "run_dps_a", "ago_20", "ago_18", "ago_10"),
+        ("final", "run_dps_b", "ago_90", "ago_88", "ago_85"),
+    ]:
+        path = "/api/v1/dps-applications/" + var(case + "_id")
+        if_match = {"If-Match": '"{{' + case + '_version}}"'}
+        items += [
+            request(f"DPS ({label}): the person", "POST", "/api/v1/persons", "Registered today.", user="mopr-staff",
+                    body={"first_name": "Zofia", "last_name": "Dawna", "birth_date": "1938-02-11", "sex": "female"},
+                    tests=[status_test(201), f'pm.collectionVariables.set("{case}_person_id", pm.response.json().id);']),
+            request(f"DPS ({label}): the application, received on {received.replace('ago_', '')} days ago", "POST",
+                    "/api/v1/dps-applications", "The decision's month runs from `received_on`.", user="mopr-staff",
+                    body={"person_id": var(case + "_person_id"), "applicant_kind": "person", "form": "written",
+                          "received_on": var(received), "dps_type": "elderly", "income_documents_filed": True,
+                          "justification": "Wymaga całodobowej opieki."},
+                    tests=[status_test(201), f'pm.collectionVariables.set("{case}_id", pm.response.json().id);', version_of(case + "_version")]),
+            request(f"DPS ({label}): the facts", "POST", path + "/facts", "Recorded by the social worker.", user="mopr-worker",
+                    headers=if_match, body=facts, tests=[status_test(200), version_of(case + "_version")]),
+        ]
+        for code in ["family_interview", "placement_consent", "medical_certificate", "fitness_questionnaire",
+                     "data_processing_consent"]:
+            items.append(request(f"DPS ({label}): {code} received", "POST", path + "/documents/" + code,
+                                 "With the day it arrived.", user="mopr-staff", headers=if_match,
+                                 body={"status": "received", "received_on": var(documents)},
+                                 tests=[status_test(200), version_of(case + "_version")]))
+        items.append(request(f"DPS ({label}): the qualifying team", "POST", path + "/qualifying-team", "With the day it sat.",
+                             user="mopr-staff", headers=if_match,
+                             body={"sat_on": var(team), "members": ["Jan Nowak"], "justified": True, "reasons": "Spełnia warunki."},
+                             tests=[status_test(200), 'pm.test("file completed when its last document arrived", function () { pm.expect(pm.response.json().file.completed_on).to.eql(pm.collectionVariables.get("' + documents + '")); });', version_of(case + "_version")]))
+    items += [
+        request("DPS (waiting): the decision is due a month after the application", "GET", "/api/v1/deadlines?kind=dps_decision",
+                "Still open: the case waits for its decision.", user="mopr-director",
+                tests=[status_test(200), 'pm.test("open", function () { var d = pm.response.json().items.filter(function (x) { return x.resource_id === pm.collectionVariables.get("run_dps_a_id"); })[0]; pm.expect(d.status).to.be.oneOf(["open", "due_soon"]); });']),
+        request("DPS (waiting): decided 8 days ago", "POST", "/api/v1/dps-applications/" + var("run_dps_a_id") + "/decision",
+                "Signed before it was typed in.", user="mopr-director", headers={"If-Match": '"{{run_dps_a_version}}"'},
+                body={"outcome": "granted", "reasons": "Spełnia warunki.", "legal_basis": "art. 54 ust. 1 ustawy o pomocy społecznej",
+                      "signed_as": "director", "decided_on": var("ago_8")},
+                tests=[status_test(200), version_of("run_dps_a_version")]),
+        request("DPS (waiting): delivered 6 days ago", "POST", "/api/v1/dps-applications/" + var("run_dps_a_id") + "/deliveries",
+                "The 14-day window runs from delivery: not final yet.", user="mopr-staff", headers={"If-Match": '"{{run_dps_a_version}}"'},
+                body={"party_name": "Zofia Dawna", "party_role": "person", "delivered_on": var("ago_6"), "method": "post_with_acknowledgement"},
+                tests=[status_test(200), 'pm.test("window still open", function () { pm.expect(pm.response.json().finality.final).to.eql(false); });']),
+        request("DPS (final): decided 60 days ago", "POST", "/api/v1/dps-applications/" + var("run_dps_b_id") + "/decision",
+                "On time: the month ran from the application.", user="mopr-director", headers={"If-Match": '"{{run_dps_b_version}}"'},
+                body={"outcome": "granted", "reasons": "Spełnia warunki.", "legal_basis": "art. 54 ust. 1 ustawy o pomocy społecznej",
+                      "signed_as": "director", "decided_on": var("ago_60")},
+                tests=[status_test(200), 'pm.test("on time", function () { pm.expect(pm.response.json().decision.on_time).to.eql(true); });', version_of("run_dps_b_version")]),
+        request("DPS (final): delivered 55 days ago, final by lapse at once", "POST",
+                "/api/v1/dps-applications/" + var("run_dps_b_id") + "/deliveries",
+                "The appeal window closed long before it was recorded.", user="mopr-staff", headers={"If-Match": '"{{run_dps_b_version}}"'},
+                body={"party_name": "Zofia Dawna", "party_role": "person", "delivered_on": var("ago_55"), "method": "post_with_acknowledgement"},
+                tests=[status_test(200), 'var f = pm.response.json().finality;',
+                       'pm.test("final by lapse", function () { pm.expect(f.final).to.eql(true); pm.expect(f.basis).to.eql("lapse"); });',
+                       'pm.collectionVariables.set("run_final_on", f.final_on);']),
+        request("DPS (final): on the waiting list since it became final", "POST", "/api/v1/waiting-list-entries",
+                "`entered_on` keeps the queue's order.", user="mopr-staff",
+                body={"care_home_id": var("home_id"), "dps_application_id": var("run_dps_b_id"), "entered_on": var("run_final_on")},
+                tests=[status_test(201), 'pm.test("entered on its day", function () { pm.expect(pm.response.json().entered_on).to.eql(pm.collectionVariables.get("run_final_on")); });']),
+        request("DPS (final): the case register", "GET", "/api/v1/dps-applications/" + var("run_dps_b_id") + "/acts",
+                "Each act with its legal date and when it was recorded.", user="mopr-director",
+                tests=[status_test(200), 'pm.test("decision and waiting list registered", function () { var acts = pm.response.json().acts.map(function (a) { return a.act; }); pm.expect(acts).to.include.members(["dps_application.decision", "dps_application.delivery", "waiting_list.entered"]); });']),
+        request("The PCPR cannot read a DPS register (404)", "GET", "/api/v1/dps-applications/" + var("run_dps_b_id") + "/acts",
+                "The register is for the MOPR that runs the case.", user="pcpr-staff", tests=[problem_test(404, "not_found")]),
+        request("The referral application's register", "GET", "/api/v1/referral-applications/" + var("run_application_id") + "/acts",
+                "The applying NGO reads it too.", user="ngo-staff",
+                tests=[status_test(200), 'pm.test("three acts", function () { pm.expect(pm.response.json().acts.length).to.eql(3); });']),
+    ]
+    return folder("8. Bringing in running cases",
+                  "An office that starts using reintegra enters what it already has, act by act with the real dates: an IPZS in its fourth month, "
+                  "a DPS case waiting for its decision, then decided and delivered, and one final and on the waiting list.", items)
+
+
 def build():
     collection = {
         "info": {
@@ -537,12 +705,17 @@ def build():
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
         "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder(),
-                 webhooks_folder(), administration_folder()],
+                 webhooks_folder(), administration_folder(), running_cases_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
                       "ipzs_id", "ipzs_version", "idem_key", "idem_person_id", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
                       "entry_version", "webhook_id", "hook_person_id",
-                      "mopr_id", "cis_id", "pcpr_id", "ngo_id"] + [token_var(u) for u in DEMO_USERS]],
+                      "mopr_id", "cis_id", "pcpr_id", "ngo_id", "tomorrow", "ago_-240", "run_person_id", "run_application_id",
+                      "run_application_version", "run_referral_id", "run_ipzs_id", "run_ipzs_version", "run_trial_ends_on",
+                      "run_insurance_starts_on", "run_requested_on", "run_decided_on", "run_registered_on",
+                      "run_qualification_id", "run_qualification_version", "run_dps_a_id", "run_dps_a_version",
+                      "run_dps_a_person_id", "run_dps_b_id", "run_dps_b_version", "run_dps_b_person_id", "run_final_on"]
+                     + ["ago_" + str(n) for n in [130, 125, 122, 120, 118, 90, 88, 85, 80, 60, 55, 20, 18, 10, 8, 6]] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection
 

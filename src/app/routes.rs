@@ -9,8 +9,9 @@ use crate::app::{health, openapi};
 use crate::identity as auth;
 use crate::records::{audit, events, webhooks};
 use crate::resources::{
-    admission_lists, care_homes, deadlines, dps_applications, fees, institutions, ipzs, opinions,
-    persons, qualifications, referral_applications, referrals, users, waiting_lists,
+    admission_lists, care_homes, case_registers, deadlines, dps_applications, fees, institutions,
+    ipzs, opinions, persons, qualifications, referral_applications, referrals, users,
+    waiting_lists,
 };
 
 /// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(admission_lists::routes)
             .configure(qualifications::routes)
             .configure(dps_applications::routes)
+            .configure(case_registers::routes)
             .configure(fees::routes)
             .configure(care_homes::routes)
             .configure(waiting_lists::routes)

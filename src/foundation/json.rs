@@ -70,6 +70,42 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// An optional JSON body: no body at all (an empty one, whatever its content type) is `T::default()`; any other is
+/// taken as [`Json`] takes it. For acts whose body carries only optional fields, such as a legal date.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T> OptionalJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let empty = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .is_some_and(|l| l.as_bytes() == b"0")
+            || (req
+                .headers()
+                .get(actix_web::http::header::CONTENT_LENGTH)
+                .is_none()
+                && req
+                    .headers()
+                    .get(actix_web::http::header::TRANSFER_ENCODING)
+                    .is_none());
+        if empty {
+            return Box::pin(async { Ok(OptionalJson(T::default())) });
+        }
+        let json = Json::<T>::from_request(req, payload);
+        Box::pin(async move { json.await.map(|j| OptionalJson(j.0)) })
+    }
+}
+
 /// Deserialises a JSON body, naming the field of a value of the wrong type or shape by its path.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);

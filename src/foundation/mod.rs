@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod legal_date;
 pub mod openapi;
 pub mod pagination;
 pub mod redact;

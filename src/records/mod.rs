@@ -2,6 +2,7 @@
 //! institutions' event feeds and their webhook deliveries, idempotency keys, rate limits — and the shared state
 //! the handlers above reach.
 
+pub mod acts;
 pub mod audit;
 pub mod events;
 pub mod idempotency;

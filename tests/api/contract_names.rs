@@ -139,3 +139,23 @@ fn no_schema_takes_a_name_the_generators_reserve() {
         "schemas named as a generator's runtime: {clashes:?}"
     );
 }
+
+#[test]
+fn every_operation_but_the_token_and_health_endpoints_requires_the_bearer_token() {
+    let spec = committed();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let open = path == "/api/v1/auth/token" || path.starts_with("/health/");
+            let bearer = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("bearer_jwt").is_some()));
+            // No token: no `security` at all (an empty requirement makes generators demand a token).
+            assert_eq!(
+                (bearer, op.get("security").is_none()),
+                (!open, open),
+                "{method} {path}: {:?}",
+                op.get("security")
+            );
+        }
+    }
+}

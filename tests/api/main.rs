@@ -16,6 +16,7 @@ mod durability;
 mod foundation;
 mod institutions;
 mod ipzs;
+mod legal_dates;
 mod nodes;
 mod openapi;
 mod owasp;

@@ -150,6 +150,29 @@ fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
         .build()
 }
 
+/// The operations whose handlers take an [`OptionalJson`](crate::foundation::json::OptionalJson) body: acts whose
+/// body holds only their optional legal date, so that a request without one still records the act today.
+pub const OPTIONAL_BODIES: &[&str] = &[
+    "withdraw_referral_application",
+    "send_termination_notice",
+    "complete_ipzs",
+];
+
+fn bodies_that_may_be_left_out(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::Required;
+    for item in api.paths.paths.values_mut() {
+        if let Some(op) = item.post.as_mut()
+            && op
+                .operation_id
+                .as_deref()
+                .is_some_and(|id| OPTIONAL_BODIES.contains(&id))
+            && let Some(RefOr::T(body)) = op.request_body.as_mut()
+        {
+            body.required = Some(Required::False);
+        }
+    }
+}
+
 /// The responses an operation answers because of what it is, added here once instead of on each handler, so that
 /// no operation can forget one (a test checks them on the committed spec):
 ///
@@ -160,6 +183,7 @@ fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
 /// * an operation that takes `If-Match`: 400 (a value that is no ETag), 412 and 428.
 /// * a write under `/api/v1` (the token endpoint included): 429 (see [`crate::records::rate_limit`]).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+    bodies_that_may_be_left_out(api);
     refer_page_items(api);
     add_response_examples(api);
     state_cross_field_rules(api);

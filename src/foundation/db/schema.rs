@@ -58,6 +58,7 @@ diesel::table! {
         person_id -> Nullable<Text>,
         request_id -> Text,
         detail -> Nullable<Text>,
+        legal_date -> Nullable<Date>,
     }
 }
 
@@ -124,6 +125,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        withdrawn_on -> Nullable<Date>,
+        recorded_late -> Bool,
     }
 }
 
@@ -136,6 +139,7 @@ diesel::table! {
         recommendation -> Text,
         justification -> Text,
         issued_at -> Timestamp,
+        issued_on -> Date,
     }
 }
 
@@ -148,6 +152,7 @@ diesel::table! {
         decided_by -> Text,
         issued_at -> Timestamp,
         refusal_ground -> Nullable<Text>,
+        issued_on -> Date,
     }
 }
 
@@ -161,6 +166,7 @@ diesel::table! {
         resource_id -> Text,
         occurred_at -> Timestamp,
         txid -> BigInt,
+        legal_date -> Nullable<Date>,
     }
 }
 
@@ -171,6 +177,7 @@ diesel::table! {
         mopr_id -> Text,
         sent_at -> Timestamp,
         sent_by -> Text,
+        sent_on -> Date,
     }
 }
 
@@ -206,6 +213,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        recorded_late -> Bool,
     }
 }
 
@@ -297,6 +305,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        recorded_late -> Bool,
     }
 }
 
@@ -464,3 +473,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts
 );
+
+diesel::table! {
+    case_acts (id) {
+        id -> Text,
+        case_type -> Text,
+        case_id -> Text,
+        act -> Text,
+        legal_date -> Date,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+        institution_id -> Nullable<Text>,
+        recorded_late -> Bool,
+    }
+}

@@ -33,6 +33,9 @@ pub struct AuditEvent {
     pub request_id: String,
     /// A short non-personal note (a transition's name, the fields changed).
     pub detail: Option<String>,
+    /// For a change that records an act of a procedure: the act's legal date (the day it was really done, which
+    /// may be days before `occurred_at`, the moment it was recorded); `null` otherwise.
+    pub legal_date: Option<chrono::NaiveDate>,
 }
 
 impl From<AuditEventRow> for AuditEvent {
@@ -41,6 +44,7 @@ impl From<AuditEventRow> for AuditEvent {
             id: r.id,
             occurred_at: r.occurred_at.and_utc(),
             actor_id: r.actor_id,
+            legal_date: r.legal_date,
             actor_institution_id: r.actor_institution_id,
             action: r.action.as_str().to_owned(),
             resource_type: r.resource_type,

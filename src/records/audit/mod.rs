@@ -36,6 +36,8 @@ pub struct Entry<'a> {
     pub person_id: Option<&'a str>,
     /// A short non-personal note, e.g. the transition's name or the fields changed. Never personal data.
     pub detail: Option<String>,
+    /// For a change that records an act: the act's legal date (the day it was done), beside the moment recorded.
+    pub legal_date: Option<chrono::NaiveDate>,
 }
 
 impl<'a> Entry<'a> {
@@ -46,7 +48,14 @@ impl<'a> Entry<'a> {
             resource_id,
             person_id: None,
             detail: None,
+            legal_date: None,
         }
+    }
+
+    /// The legal date of the act this change records.
+    pub fn on(mut self, legal_date: chrono::NaiveDate) -> Self {
+        self.legal_date = Some(legal_date);
+        self
     }
 
     pub fn person(mut self, person_id: &'a str) -> Self {
@@ -80,6 +89,7 @@ pub fn read(caller: &Caller, entry: Entry<'_>) -> store::NewAuditEvent {
             person_id: entry.person_id.map(str::to_owned),
             request_id: caller.request_id.clone(),
             detail: entry.detail,
+            legal_date: entry.legal_date,
         }
     }
 }

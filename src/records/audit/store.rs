@@ -19,6 +19,7 @@ pub struct NewAuditEvent {
     pub person_id: Option<String>,
     pub request_id: String,
     pub detail: Option<String>,
+    pub legal_date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -34,9 +35,10 @@ pub struct AuditEventRow {
     pub person_id: Option<String>,
     pub request_id: String,
     pub detail: Option<String>,
+    pub legal_date: Option<chrono::NaiveDate>,
 }
 
-/// Most records [`insert_many`] writes with one statement on PostgreSQL (ten values each, within its 65,535 bound
+/// Most records [`insert_many`] writes with one statement on PostgreSQL (eleven values each, within its 65,535 bound
 /// parameters); on SQLite its chunks hold at most 256.
 pub const ROWS_PER_STATEMENT: usize = 3000;
 
@@ -143,6 +145,7 @@ mod tests {
             person_id: Some(format!("person-{n}")),
             request_id: format!("request-{n}"),
             detail: None,
+            legal_date: None,
         }
     }
 

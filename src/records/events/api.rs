@@ -30,6 +30,9 @@ pub struct Event {
     /// The API path of the resource; GET it for the content.
     #[schema(example = "/api/v1/opinions/0193…")]
     pub link: String,
+    /// For an act of a procedure (an opinion issued, a decision delivered): the day it was really done, which may
+    /// be days before `occurred_at`, the moment it was recorded; `null` for other events.
+    pub legal_date: Option<chrono::NaiveDate>,
 }
 
 /// A slice of the feed.
@@ -110,6 +113,7 @@ pub async fn list_events(
             id: r.id,
             event_type: r.event_type,
             occurred_at: r.occurred_at.and_utc(),
+            legal_date: r.legal_date,
             resource_type: r.resource_type,
             resource_id: r.resource_id,
         })

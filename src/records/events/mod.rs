@@ -84,13 +84,39 @@ pub fn emit(
     resource_id: &str,
     recipients: &[&str],
 ) -> Result<(), ApiError> {
+    emit_act(
+        conn,
+        event_type,
+        resource_type,
+        resource_id,
+        recipients,
+        None,
+    )
+}
+
+/// [`emit`] for an act of a procedure: the event carries the act's legal date beside the moment it was recorded.
+pub fn emit_act(
+    conn: &mut DbConnection,
+    event_type: EventType,
+    resource_type: &str,
+    resource_id: &str,
+    recipients: &[&str],
+    legal_date: Option<chrono::NaiveDate>,
+) -> Result<(), ApiError> {
     let mut seen: Vec<&str> = Vec::new();
     for r in recipients {
         if !seen.contains(r) {
             seen.push(r);
         }
     }
-    store::append(conn, event_type.as_str(), resource_type, resource_id, &seen)
+    store::append(
+        conn,
+        event_type.as_str(),
+        resource_type,
+        resource_id,
+        &seen,
+        legal_date,
+    )
 }
 
 /// The API path of a resource named in an event.

@@ -16,6 +16,7 @@ pub struct EventRow {
     pub resource_id: String,
     pub occurred_at: NaiveDateTime,
     pub txid: i64,
+    pub legal_date: Option<chrono::NaiveDate>,
 }
 
 /// A place in an institution's feed: the feed is ordered by the writing transaction's id, then by `seq`.
@@ -57,6 +58,7 @@ pub fn append(
     resource_type: &str,
     resource_id: &str,
     recipients: &[&str],
+    legal_date: Option<chrono::NaiveDate>,
 ) -> Result<(), ApiError> {
     // No lock: on PostgreSQL each row takes its transaction's id from the column default, and readers order by
     // it (see [`after`]); on SQLite the single writer already makes seq order commit order.
@@ -70,6 +72,7 @@ pub fn append(
                 events::resource_type.eq(resource_type),
                 events::resource_id.eq(resource_id),
                 events::occurred_at.eq(now),
+                events::legal_date.eq(legal_date),
             ))
             .execute(conn)?;
     }

@@ -7,7 +7,9 @@ use super::store;
 use crate::foundation::db;
 use crate::foundation::error::{ApiError, FieldError};
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::{Earlier, legal_date};
 use crate::identity::{Caller, policy};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -36,7 +38,9 @@ pub async fn send_admission_list(
     body: Json<NewAdmissionList>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_act_as_cis_director(&caller)?;
-    let mut ids = body.into_inner().ipzs_ids;
+    let new = body.into_inner();
+    let given_sent_on = new.sent_on;
+    let mut ids = new.ipzs_ids;
     ids.sort();
     ids.dedup();
     if ids.is_empty() || ids.len() > 200 {
@@ -75,6 +79,21 @@ pub async fn send_admission_list(
                     "send one list per MOPR",
                 ));
             }
+            let latest = rows
+                .iter()
+                .max_by_key(|r| r.signed_on)
+                .map(|r| r.signed_on)
+                .unwrap_or(today);
+            let sent_on = legal_date(
+                "sent_on",
+                given_sent_on,
+                today,
+                &[Earlier::new(
+                    "before_signing",
+                    "an IPZS on the list was signed",
+                    latest,
+                )],
+            )?;
             let now = db::now();
             let stored = AdmissionListRow {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -82,28 +101,40 @@ pub async fn send_admission_list(
                 mopr_id: mopr_id.clone(),
                 sent_at: now,
                 sent_by: caller.id.clone(),
+                sent_on,
             };
             store::insert(conn, &stored)?;
             let list = stored.into_view(ids.clone());
             for mut row in rows {
                 let before = row.version;
                 row.admission_list_id = Some(list.id.clone());
-                row.admission_listed_on = Some(today);
+                row.admission_listed_on = Some(sent_on);
                 row.version = before + 1;
                 row.updated_at = now;
                 ipzs_store::save(conn, &row, before)?;
+                acts::record(
+                    conn,
+                    &caller,
+                    CaseType::Ipzs,
+                    &row.id,
+                    "admission_list.sent",
+                    sent_on,
+                )?;
                 audit::record(
                     conn,
                     &caller,
-                    Entry::new(Action::Create, "admission_list", &list.id).person(&row.person_id),
+                    Entry::new(Action::Create, "admission_list", &list.id)
+                        .person(&row.person_id)
+                        .on(sent_on),
                 )?;
             }
-            events::emit(
+            events::emit_act(
                 conn,
                 EventType::AdmissionListSent,
                 "admission_list",
                 &list.id,
                 &[&mopr_id],
+                Some(sent_on),
             )?;
             Ok(list)
         })

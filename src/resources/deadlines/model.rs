@@ -172,10 +172,6 @@ impl StatusFilter {
     }
 }
 
-fn warsaw_day(o: &OpinionRow) -> NaiveDate {
-    crate::foundation::calendar::warsaw_date(o.issued_at)
-}
-
 /// MOPR's opinion deadline for an application (a withdrawn one without an opinion owes nothing).
 pub fn application_obligations(
     app: &ApplicationRow,
@@ -192,7 +188,7 @@ pub fn application_obligations(
         source_id: app.id.clone(),
         person_id: app.person_id.clone(),
         due_on: app.opinion_due_on,
-        met_on: opinion.map(warsaw_day),
+        met_on: opinion.map(|o| o.issued_on),
     }]
 }
 

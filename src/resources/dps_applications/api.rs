@@ -13,6 +13,7 @@ use crate::foundation::http::stale;
 use crate::foundation::json::Json;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, policy};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -62,26 +63,36 @@ pub(super) async fn change(
             let mut case = DpsCase::read(row)?;
             let event = rule(conn, &caller, &mut case, today)?;
             case.settle_completion(today);
-            let case = store::save(conn, case, expected)?;
+            let legal_date = case.legal_date;
+            let mut case = store::save(conn, case, expected)?;
+            if let Some(on) = legal_date {
+                case.row.recorded_late |= acts::record(
+                    conn,
+                    &caller,
+                    CaseType::DpsApplication,
+                    &case.row.id,
+                    &format!("dps_application.{what}"),
+                    on,
+                )?;
+            }
             if let Some(event) = event {
                 let r = &case.row;
                 if r.filed_by_institution_id != r.mopr_id {
-                    events::emit(
+                    events::emit_act(
                         conn,
                         event,
                         "dps_application",
                         &r.id,
                         &[&r.filed_by_institution_id],
+                        legal_date,
                     )?;
                 }
             }
-            audit::record(
-                conn,
-                &caller,
-                Entry::new(Action::Transition, "dps_application", &case.row.id)
-                    .person(&case.row.person_id)
-                    .detail(what),
-            )?;
+            let mut entry = Entry::new(Action::Transition, "dps_application", &case.row.id)
+                .person(&case.row.person_id)
+                .detail(what);
+            entry.legal_date = legal_date;
+            audit::record(conn, &caller, entry)?;
             Ok(case.view(true, today))
         })
     })
@@ -162,9 +173,18 @@ pub async fn create_dps_application(
             created_at: now,
             updated_at: now,
             version: 1,
+            recorded_late: crate::foundation::legal_date::recorded_late(new.received_on, now),
         };
         let case = db::write_tx(conn, |conn| {
             let case = store::insert(conn, DpsCase::read(row)?)?;
+            acts::record(
+                conn,
+                &caller,
+                CaseType::DpsApplication,
+                &case.row.id,
+                "dps_application.submitted",
+                case.row.received_on,
+            )?;
             persons::store::grant_access(conn, &case.row.person_id, &[&filer], ACCESS_REASON, now)?;
             if filer != mopr_id {
                 events::emit(
@@ -196,6 +216,8 @@ pub async fn create_dps_application(
 pub struct DpsQuery {
     pub status: Option<DpsStatus>,
     pub person_id: Option<String>,
+    /// `true`: only cases with an act recorded more than 7 days after its legal date; `false`: only those without.
+    pub recorded_late: Option<bool>,
 }
 
 /// List DPS applications.
@@ -231,7 +253,14 @@ pub async fn list_dps_applications(
         &state.audit,
         caller.principal(),
         move |conn, trail| {
-            let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
+            let mut rows = store::list(
+                conn,
+                &inst,
+                q.status,
+                q.person_id.as_deref(),
+                q.recorded_late,
+                &page,
+            )?;
             let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
             trail.listed(
                 &caller,

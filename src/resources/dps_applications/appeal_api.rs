@@ -93,7 +93,17 @@ pub async fn record_dps_appeal(
                     "this party's appeal is already recorded",
                 ));
             }
-            dated("lodged_on", n.lodged_on, party.delivered_on, today)?;
+            dated(
+                "lodged_on",
+                n.lodged_on,
+                crate::foundation::legal_date::Earlier::new(
+                    "before_delivery",
+                    "the decision was delivered to this party",
+                    party.delivered_on,
+                ),
+                today,
+            )?;
+            case.legal_date = Some(n.lodged_on);
             let late = n.lodged_on > party.appeal_deadline;
             case.appeals.push(Appeal {
                 id: format!("appeal_{}", case.appeals.len() + 1),
@@ -173,7 +183,17 @@ pub async fn record_dps_appeal_forwarding(
                     "this appeal was already forwarded",
                 ));
             }
-            dated("forwarded_on", forwarded_on, appeal.lodged_on, today)?;
+            dated(
+                "forwarded_on",
+                forwarded_on,
+                crate::foundation::legal_date::Earlier::new(
+                    "before_appeal",
+                    "the appeal was lodged",
+                    appeal.lodged_on,
+                ),
+                today,
+            )?;
+            case.legal_date = Some(forwarded_on);
             appeal.forwarded_on = Some(forwarded_on);
             Ok(None)
         },
@@ -256,7 +276,17 @@ pub async fn record_dps_sko_outcome(
                     "the SKO's outcome is already recorded",
                 ));
             }
-            dated("decided_on", d.decided_on, forwarded_on, today)?;
+            dated(
+                "decided_on",
+                d.decided_on,
+                crate::foundation::legal_date::Earlier::new(
+                    "before_forwarding",
+                    "the appeal was forwarded to the SKO",
+                    forwarded_on,
+                ),
+                today,
+            )?;
+            case.legal_date = Some(d.decided_on);
             appeal.sko_outcome = Some(d.outcome);
             appeal.sko_decided_on = Some(d.decided_on);
             match d.outcome {

@@ -25,6 +25,13 @@ use crate::records::state::AppState;
 pub struct Complicated {
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+    /// The day the director marked the case (its legal date), judged against the one-month period: not in the
+    /// future, not before the proceedings started. Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub marked_on: Option<NaiveDate>,
 }
 
 /// Mark the case particularly complicated.
@@ -58,6 +65,7 @@ pub async fn mark_dps_complicated(
     policy::may_decide_dps(&caller)?;
     let expected = if_match.required()?;
     let reason = text("reason", &body.reason, 2000)?;
+    let marked_on = body.marked_on;
     change(
         state,
         caller,
@@ -65,8 +73,19 @@ pub async fn mark_dps_complicated(
         expected,
         "complicated",
         move |_, _, case, today| {
+            let marked_on = crate::foundation::legal_date::legal_date(
+                "marked_on",
+                marked_on,
+                today,
+                &[crate::foundation::legal_date::Earlier::new(
+                    "before_application",
+                    "the proceedings started",
+                    case.row.received_on,
+                )],
+            )?;
             let one_month = decision_due_on(case.row.received_on, false, &case.pauses, &[]);
-            check_complicated(case.row.complicated, case.row.status, one_month, today)?;
+            check_complicated(case.row.complicated, case.row.status, one_month, marked_on)?;
+            case.legal_date = Some(marked_on);
             case.row.complicated = true;
             case.row.complicated_reason = Some(reason);
             Ok(None)
@@ -142,6 +161,8 @@ pub async fn record_dps_pause(
                 return Err(ApiError::conflict("too_many_pauses", "at most 50 pauses"));
             }
             check_pause(&pause, &case.pauses, case.row.received_on, today)?;
+            // A pause is recorded once it is over: the act's day is its last day.
+            case.legal_date = Some(pause.to);
             case.pauses.push(pause);
             case.pauses.sort_by_key(|p| p.from);
             Ok(None)
@@ -160,6 +181,13 @@ pub struct NewDelayNotice {
     /// The new date by which the decision will be issued: after the current due date.
     #[serde(deserialize_with = "crate::foundation::validation::date")]
     pub new_due_on: NaiveDate,
+    /// The day the notice was sent to the parties (its legal date): not in the future, not before the
+    /// proceedings started. Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub sent_on: Option<NaiveDate>,
 }
 
 /// Record an art. 36 notice.
@@ -213,8 +241,19 @@ pub async fn record_dps_delay_notice(
             if case.delay_notices.len() >= 20 {
                 return Err(ApiError::conflict("too_many_notices", "at most 20 notices"));
             }
+            let sent_on = crate::foundation::legal_date::legal_date(
+                "sent_on",
+                n.sent_on,
+                today,
+                &[crate::foundation::legal_date::Earlier::new(
+                    "before_application",
+                    "the proceedings started",
+                    case.row.received_on,
+                )],
+            )?;
+            case.legal_date = Some(sent_on);
             case.delay_notices.push(DelayNotice {
-                notified_on: today,
+                notified_on: sent_on,
                 reason,
                 new_due_on: n.new_due_on,
             });

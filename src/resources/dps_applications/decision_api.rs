@@ -15,6 +15,7 @@ use super::model::{
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::legal_date;
 use crate::identity::{Caller, policy};
 use crate::records::events::EventType;
 use crate::records::state::AppState;
@@ -35,11 +36,19 @@ pub struct NewDecision {
     pub legal_basis: String,
     /// The capacity the signatory acts in on the mayor's authority.
     pub signed_as: SigningCapacity,
+    /// The day the decision was signed (its legal date; `on_time` and each party's appeal window follow from it
+    /// and the deliveries): not in the future, not before the proceedings started (`before_application`) or the
+    /// qualifying team sat (`before_team_opinion`). Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Issue the decision.
 ///
-/// *Decyzja administracyjna* granting or refusing placement, issued today by a MOPR `director` (the director,
+/// *Decyzja administracyjna* granting or refusing placement, dated `decided_on` (today when omitted), by a MOPR `director` (the director,
 /// deputy director or head of department, as `signed_as` says), after the qualifying team's opinion (409
 /// `team_opinion_required`), once (409 `already_decided`). Records whether it came by the due date. The applying
 /// PCPR is told (`dps_application.decided`). A granted placement then needs its fee decision
@@ -82,16 +91,30 @@ pub async fn issue_dps_decision(
         move |_, caller, case, today| {
             check_decision_allowed(case.row.status)?;
             let due = case.decision_due_on();
+            let mut earlier = vec![crate::foundation::legal_date::Earlier::new(
+                "before_application",
+                "the proceedings started",
+                case.row.received_on,
+            )];
+            if let Some(team) = &case.team {
+                earlier.push(crate::foundation::legal_date::Earlier::new(
+                    "before_team_opinion",
+                    "the qualifying team sat",
+                    team.sat_on,
+                ));
+            }
+            let decided_on = legal_date("decided_on", d.decided_on, today, &earlier)?;
             case.decision = Some(DpsDecision {
                 outcome: d.outcome,
                 reasons,
                 legal_basis,
-                decided_on: today,
+                decided_on,
                 decided_by: caller.id.clone(),
                 signed_as: d.signed_as,
-                on_time: today <= due,
+                on_time: decided_on <= due,
                 fee_decision_id: None,
             });
+            case.legal_date = Some(decided_on);
             case.row.status = DpsStatus::Decided;
             Ok(Some(EventType::DpsDecisionIssued))
         },
@@ -160,7 +183,17 @@ pub async fn record_dps_delivery(
                 .as_ref()
                 .map(|d| d.decided_on)
                 .ok_or_else(|| ApiError::internal("decided case without its decision"))?;
-            dated("delivered_on", n.delivered_on, decided_on, today)?;
+            dated(
+                "delivered_on",
+                n.delivered_on,
+                crate::foundation::legal_date::Earlier::new(
+                    "before_decision",
+                    "the decision was issued",
+                    decided_on,
+                ),
+                today,
+            )?;
+            case.legal_date = Some(n.delivered_on);
             if case.parties.len() >= 20 {
                 return Err(ApiError::conflict("too_many_parties", "at most 20 parties"));
             }
@@ -238,6 +271,7 @@ pub async fn record_dps_waiver(
                 .ok_or_else(|| ApiError::not_found("party"))?;
             check_waiver(party, appealed, received_on, today)?;
             party.waiver_received_on = Some(received_on);
+            case.legal_date = Some(received_on);
             Ok(None)
         },
     )

@@ -182,6 +182,7 @@ pub async fn record_dps_document(
                     format!("the checklist of this case has no item `{code}`"),
                 ));
             }
+            case.legal_date = update.received_on;
             case.documents.retain(|d| d.code != code);
             case.documents.push(DocumentRecord {
                 code,

@@ -66,6 +66,7 @@ pub fn list(
     institution_id: &str,
     status: Option<DpsStatus>,
     person_id: Option<&str>,
+    recorded_late: Option<bool>,
     page: &PageRequest,
 ) -> Result<Vec<DpsRow>, ApiError> {
     let inst = institution_id.to_owned();
@@ -82,6 +83,9 @@ pub fn list(
     }
     if let Some(p) = person_id {
         q = q.filter(dps_applications::person_id.eq(p.to_owned()));
+    }
+    if let Some(late) = recorded_late {
+        q = q.filter(dps_applications::recorded_late.eq(late));
     }
     if let Some(after) = &page.after {
         q = q.filter(dps_applications::id.gt(after.clone()));

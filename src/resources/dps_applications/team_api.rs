@@ -121,6 +121,7 @@ pub async fn record_qualifying_team_opinion(
                     format!("missing documents: {}", missing.join(", ")),
                 ));
             }
+            case.legal_date = Some(t.sat_on);
             case.team = Some(QualifyingTeam {
                 sat_on: t.sat_on,
                 members,

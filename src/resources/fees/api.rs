@@ -31,6 +31,13 @@ use crate::resources::dps_applications::model::{DecisionOutcome, DpsCase, from_j
 pub struct NewFeeDecision {
     /// The home whose average monthly cost the fee is set against.
     pub care_home_id: String,
+    /// The day the fee decision was signed (its legal date): not in the future, not before the placement decision
+    /// (422 `before_decision`). Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub issued_on: Option<NaiveDate>,
     /// The day the fee applies from (usually the admission): picks the cost and the criterion in force. From the
     /// day the proceedings started to a year ahead.
     #[serde(deserialize_with = "crate::foundation::validation::date")]
@@ -79,7 +86,12 @@ pub struct FeeDecision {
     pub supersedes_id: Option<String>,
     /// Whether this is the case's decision in force (not superseded).
     pub current: bool,
+    /// The day it was signed (its legal date).
     pub issued_on: NaiveDate,
+    /// When it was recorded.
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// Recorded more than 7 days after `issued_on`.
+    pub recorded_late: bool,
     /// The director who signed.
     pub issued_by: String,
 }
@@ -108,6 +120,8 @@ pub(super) fn view(row: FeeDecisionRow, current_id: Option<&str>) -> Result<FeeD
         care_home_id: row.care_home_id,
         applies_from: row.applies_from,
         supersedes_id: row.supersedes_id,
+        recorded_late: crate::foundation::legal_date::recorded_late(row.issued_on, row.created_at),
+        recorded_at: row.created_at.and_utc(),
         issued_on: row.issued_on,
         issued_by: row.issued_by,
     })
@@ -201,6 +215,7 @@ pub async fn issue_fee_decision(
                 }
                 Some(DecisionOutcome::Granted) => {}
             }
+            let issued_on = case.dated_after_decision("issued_on", new.issued_on, today)?;
             let latest = today.checked_add_days(Days::new(366)).unwrap_or(today);
             if new.applies_from < case.row.received_on || new.applies_from > latest {
                 return Err(ApiError::field(
@@ -276,7 +291,7 @@ pub async fn issue_fee_decision(
                 })?,
                 split: to_json(&computed)?,
                 supersedes_id: current_fee_id(&case),
-                issued_on: today,
+                issued_on,
                 issued_by: caller.id.clone(),
                 created_at: db::now(),
             };
@@ -285,10 +300,20 @@ pub async fn issue_fee_decision(
                 d.fee_decision_id = Some(row.id.clone());
             }
             crate::resources::dps_applications::store::save(conn, case, expected)?;
+            crate::records::acts::record(
+                conn,
+                &caller,
+                crate::records::acts::CaseType::DpsApplication,
+                &row.dps_application_id,
+                "fee_decision.issued",
+                issued_on,
+            )?;
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Create, "fee_decision", &row.id).person(&row.person_id),
+                Entry::new(Action::Create, "fee_decision", &row.id)
+                    .person(&row.person_id)
+                    .on(issued_on),
             )?;
             let current = row.id.clone();
             view(row, Some(&current))

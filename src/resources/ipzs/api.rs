@@ -9,8 +9,10 @@ use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::stale;
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::recorded_late;
 use crate::foundation::pagination::{Page, PageParams, take_page};
 use crate::identity::{Caller, policy};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -24,6 +26,8 @@ fn respond(status: actix_web::http::StatusCode, view: Ipzs) -> HttpResponse {
 pub(crate) struct Change {
     pub next: IpzsRow,
     pub event: Option<EventType>,
+    /// The legal date of the act, for the case register, the event and the audit record.
+    pub legal_date: Option<NaiveDate>,
 }
 
 /// Runs one transition of an IPZS in a transaction: visibility (404), version (412), the rule (409/422), the
@@ -45,10 +49,24 @@ pub(crate) async fn transition(
             if current.version != expected {
                 return Err(stale("IPZS"));
             }
-            let Change { mut next, event } = rule(conn, &caller, current, today)?;
+            let Change {
+                mut next,
+                event,
+                legal_date,
+            } = rule(conn, &caller, current, today)?;
             next.version = expected + 1;
             next.updated_at = db::now();
             store::save(conn, &next, expected)?;
+            if let Some(on) = legal_date {
+                next.recorded_late |= acts::record(
+                    conn,
+                    &caller,
+                    CaseType::Ipzs,
+                    &next.id,
+                    &format!("ipzs.{what}"),
+                    on,
+                )?;
+            }
             if let Some(event) = event {
                 // The other party: the CIS tells MOPR, MOPR tells the CIS.
                 let to = if caller.belongs_to(&next.cis_id) {
@@ -56,15 +74,13 @@ pub(crate) async fn transition(
                 } else {
                     &next.cis_id
                 };
-                events::emit(conn, event, "ipzs", &next.id, &[to])?;
+                events::emit_act(conn, event, "ipzs", &next.id, &[to], legal_date)?;
             }
-            audit::record(
-                conn,
-                &caller,
-                Entry::new(Action::Transition, "ipzs", &next.id)
-                    .person(&next.person_id)
-                    .detail(what),
-            )?;
+            let mut entry = Entry::new(Action::Transition, "ipzs", &next.id)
+                .person(&next.person_id)
+                .detail(what);
+            entry.legal_date = legal_date;
+            audit::record(conn, &caller, entry)?;
             next.into_view(today)
         })
     })
@@ -124,10 +140,7 @@ pub async fn create_ipzs(
                     "the referral was refused; no IPZS can follow",
                 ));
             }
-            check_signed_after_referral(
-                new.signed_on,
-                crate::foundation::calendar::warsaw_date(referral.issued_at),
-            )?;
+            check_signed_after_referral(new.signed_on, referral.issued_on)?;
             if let Some(existing) = store::find_by_referral(conn, &referral.id)? {
                 return Err(ApiError::Conflict {
                     code: "ipzs_exists",
@@ -179,19 +192,31 @@ pub async fn create_ipzs(
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                recorded_late: recorded_late(new.signed_on, now),
             };
             store::insert(conn, &row)?;
-            events::emit(
+            acts::record(
+                conn,
+                &caller,
+                CaseType::Ipzs,
+                &row.id,
+                "ipzs.signed",
+                row.signed_on,
+            )?;
+            events::emit_act(
                 conn,
                 EventType::IpzsSigned,
                 "ipzs",
                 &row.id,
                 &[&row.mopr_id],
+                Some(row.signed_on),
             )?;
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Create, "ipzs", &row.id).person(&row.person_id),
+                Entry::new(Action::Create, "ipzs", &row.id)
+                    .person(&row.person_id)
+                    .on(row.signed_on),
             )?;
             row.into_view(today)
         })
@@ -206,6 +231,9 @@ pub async fn create_ipzs(
 pub struct IpzsQuery {
     pub status: Option<IpzsStatus>,
     pub person_id: Option<String>,
+    /// `true`: only programmes with an act recorded more than 7 days after its legal date; `false`: only those
+    /// without.
+    pub recorded_late: Option<bool>,
 }
 
 /// List IPZS.
@@ -240,7 +268,14 @@ pub async fn list_ipzs(
         &state.audit,
         caller.principal(),
         move |conn, trail| {
-            let mut rows = store::list(conn, &inst, q.status, q.person_id.as_deref(), &page)?;
+            let mut rows = store::list(
+                conn,
+                &inst,
+                q.status,
+                q.person_id.as_deref(),
+                q.recorded_late,
+                &page,
+            )?;
             let next_cursor = take_page(&mut rows, limit, |r| r.id.clone());
             trail.listed(
                 &caller,

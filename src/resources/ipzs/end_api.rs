@@ -13,7 +13,8 @@ use super::model::{
 };
 use crate::foundation::error::ApiError;
 use crate::foundation::http::IfMatch;
-use crate::foundation::json::Json;
+use crate::foundation::json::{Json, OptionalJson};
+use crate::foundation::legal_date::{Earlier, legal_date};
 use crate::identity::{Caller, policy};
 use crate::records::events::EventType;
 use crate::records::state::AppState;
@@ -88,6 +89,7 @@ pub async fn terminate_ipzs(
             Ok(Change {
                 next: row,
                 event: None,
+                legal_date: Some(t.terminated_on),
             })
         },
     )
@@ -97,9 +99,10 @@ pub async fn terminate_ipzs(
 /// Inform MOPR of an early termination.
 ///
 /// The CIS director's notice to MOPR that the IPZS was dissolved (seed 000 II.4), due within 5 working days of the
-/// termination; recorded with today's date and delivered through MOPR's feed (`ipzs.terminated`). CIS `director`
-/// only (403 for other roles). Only once (409 `already_informed`), only for a terminated IPZS (409
-/// `not_terminated`). Requires `If-Match`.
+/// termination, dated `sent_on` (optional body; today when omitted, never before the termination: 422
+/// `before_termination`) and delivered through MOPR's feed (`ipzs.terminated`); `met_late` is judged by that
+/// date. CIS `director` only (403 for other roles). Only once (409 `already_informed`), only for a terminated IPZS
+/// (409 `not_terminated`). Requires `If-Match`.
 #[utoipa::path(
     tag = "ipzs",
     operation_id = "send_termination_notice",
@@ -108,6 +111,7 @@ pub async fn terminate_ipzs(
         ("id" = String, Path, description = "The IPZS's id."),
         ("If-Match" = String, Header, description = "The ETag of the IPZS as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
+    request_body(content = TerminationNotice, description = "Optional: the day the notice was sent."),
     responses(
         (status = 200, description = "MOPR is informed.", body = Ipzs),
         (status = 404, response = crate::foundation::openapi::NotFound),
@@ -120,16 +124,18 @@ pub async fn send_termination_notice(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
+    body: OptionalJson<TerminationNotice>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_act_as_cis_director(&caller)?;
     let expected = if_match.required()?;
+    let notice = body.into_inner();
     transition(
         state,
         caller,
         id.into_inner(),
         expected,
         "termination_notice",
-        |_, _, mut row, today| {
+        move |_, _, mut row, today| {
             if row.status != IpzsStatus::Terminated {
                 return Err(ApiError::conflict(
                     "not_terminated",
@@ -142,10 +148,22 @@ pub async fn send_termination_notice(
                     "MOPR was already informed",
                 ));
             }
-            row.mopr_informed_on = Some(today);
+            let ended_on = row.ended_on.unwrap_or(row.start_on);
+            let sent_on = legal_date(
+                "sent_on",
+                notice.sent_on,
+                today,
+                &[Earlier::new(
+                    "before_termination",
+                    "the participation ended",
+                    ended_on,
+                )],
+            )?;
+            row.mopr_informed_on = Some(sent_on);
             Ok(Change {
                 next: row,
                 event: Some(EventType::IpzsTerminationNotice),
+                legal_date: Some(sent_on),
             })
         },
     )
@@ -155,7 +173,8 @@ pub async fn send_termination_notice(
 /// Complete an IPZS at its planned end.
 ///
 /// For an `active` (qualified) IPZS whose planned end has come (409 `planned_end_not_reached`, `ipzs_not_active`
-/// otherwise). Health insurance ends on the planned end; MOPR is told (`ipzs.completed`). Requires `If-Match`.
+/// otherwise; `completed_on`, optional and today when omitted, must be on or after the planned end). Health
+/// insurance ends on the planned end; MOPR is told (`ipzs.completed`). Requires `If-Match`.
 #[utoipa::path(
     tag = "ipzs",
     operation_id = "complete_ipzs",
@@ -164,6 +183,7 @@ pub async fn send_termination_notice(
         ("id" = String, Path, description = "The IPZS's id."),
         ("If-Match" = String, Header, description = "The ETag of the IPZS as last read.", pattern = r#"^(W/)?"[0-9]+"$"#),
     ),
+    request_body(content = Completion, description = "Optional: the day of the completion."),
     responses(
         (status = 200, description = "Completed.", body = Ipzs),
         (status = 404, response = crate::foundation::openapi::NotFound),
@@ -176,27 +196,68 @@ pub async fn complete_ipzs(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
+    body: OptionalJson<Completion>,
 ) -> Result<HttpResponse, ApiError> {
     policy::may_run_ipzs(&caller)?;
     let expected = if_match.required()?;
+    let completion = body.into_inner();
     transition(
         state,
         caller,
         id.into_inner(),
         expected,
         "complete",
-        |_, _, mut row, today| {
-            check_completion(row.status, row.planned_end_on, today)?;
+        move |_, _, mut row, today| {
+            let completed_on = legal_date(
+                "completed_on",
+                completion.completed_on,
+                today,
+                &[Earlier::new(
+                    "before_signing",
+                    "the IPZS was signed",
+                    row.signed_on,
+                )],
+            )?;
+            check_completion(row.status, row.planned_end_on, completed_on)?;
             row.status = IpzsStatus::Completed;
             row.ended_on = Some(row.planned_end_on);
             row.insurance_ends_on = Some(row.planned_end_on);
             Ok(Change {
                 next: row,
                 event: Some(EventType::IpzsCompleted),
+                legal_date: Some(completed_on),
             })
         },
     )
     .await
+}
+
+/// The CIS director's notice to MOPR of an early termination; the body may be left out.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sent_on": "2026-11-24"}))]
+pub struct TerminationNotice {
+    /// The day the notice was sent (its legal date): not in the future, not before the participation ended.
+    /// Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub sent_on: Option<NaiveDate>,
+}
+
+/// The completion of an IPZS at its planned end; the body may be left out.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"completed_on": "2027-05-31"}))]
+pub struct Completion {
+    /// The day the completion was recorded by the CIS (its legal date): on or after the planned end, not in the
+    /// future. Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub completed_on: Option<NaiveDate>,
 }
 
 /// The CIS's letter to a participant who was not qualified.
@@ -282,6 +343,7 @@ pub async fn record_non_qualification_letter(
             Ok(Change {
                 next: row,
                 event: Some(EventType::NonQualificationLetterSent),
+                legal_date: Some(sent_on),
             })
         },
     )

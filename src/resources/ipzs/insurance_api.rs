@@ -102,6 +102,7 @@ pub async fn record_insurance(
             Ok(Change {
                 next: row,
                 event: Some(EventType::InsuranceRecorded),
+                legal_date: rec.deregistered_on.or(rec.registered_on),
             })
         },
     )

@@ -79,6 +79,7 @@ pub fn list(
     institution_id: &str,
     status: Option<IpzsStatus>,
     person_id: Option<&str>,
+    recorded_late: Option<bool>,
     page: &PageRequest,
 ) -> Result<Vec<IpzsRow>, ApiError> {
     let inst = institution_id.to_owned();
@@ -91,6 +92,9 @@ pub fn list(
     }
     if let Some(p) = person_id {
         q = q.filter(ipzs::person_id.eq(p.to_owned()));
+    }
+    if let Some(late) = recorded_late {
+        q = q.filter(ipzs::recorded_late.eq(late));
     }
     if let Some(after) = &page.after {
         q = q.filter(ipzs::id.gt(after.clone()));

@@ -9,7 +9,9 @@ use crate::foundation::db::{self, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::{Earlier, legal_date, recorded_late};
 use crate::identity::{Caller, policy};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -35,6 +37,13 @@ pub struct NewOpinion {
     pub recommendation: Recommendation,
     #[schema(min_length = 1, max_length = 8000)]
     pub justification: String,
+    /// The day the opinion was signed, its legal date: not in the future, not before the application reached
+    /// MOPR (422 `before_application`). Today in Europe/Warsaw when omitted. The 14 days are judged by it.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub issued_on: Option<NaiveDate>,
 }
 
 /// A social worker's opinion.
@@ -48,10 +57,15 @@ pub struct Opinion {
     pub family_interview_on: NaiveDate,
     pub recommendation: Recommendation,
     pub justification: String,
+    /// The day it was signed (its legal date).
+    pub issued_on: NaiveDate,
+    /// When it was recorded.
     pub issued_at: DateTime<Utc>,
+    /// Recorded more than 7 days after `issued_on`.
+    pub recorded_late: bool,
     /// The due date of the opinion (14 days after the application reached MOPR).
     pub due_on: NaiveDate,
-    /// Issued (in Europe/Warsaw) on or before `due_on`.
+    /// `issued_on` is on or before `due_on`.
     pub issued_on_time: bool,
     /// The application's status and version after this opinion; use the version as `If-Match` for the referral.
     pub application_status: ApplicationStatus,
@@ -59,14 +73,11 @@ pub struct Opinion {
 }
 
 fn to_view(o: OpinionRow, app: &ApplicationRow) -> Result<Opinion, ApiError> {
-    let issued_day = o
-        .issued_at
-        .and_utc()
-        .with_timezone(&chrono_tz::Europe::Warsaw)
-        .date_naive();
     Ok(Opinion {
         recommendation: o.recommendation,
-        issued_on_time: issued_day <= app.opinion_due_on,
+        issued_on_time: o.issued_on <= app.opinion_due_on,
+        issued_on: o.issued_on,
+        recorded_late: recorded_late(o.issued_on, o.issued_at),
         due_on: app.opinion_due_on,
         application_status: app.status,
         application_version: app.version,
@@ -117,11 +128,21 @@ pub async fn issue_opinion(
                 return Err(stale("application"));
             }
             check_opinion_allowed(app.status)?;
+            let issued_on = legal_date(
+                "issued_on",
+                new.issued_on,
+                today,
+                &[Earlier::new(
+                    "before_application",
+                    "the application reached MOPR",
+                    app.received_on,
+                )],
+            )?;
             let justification = super::model::check(
                 new.family_interview_on,
                 app.received_on,
                 &new.justification,
-                today,
+                issued_on,
             )?;
             let row = OpinionRow {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -131,20 +152,32 @@ pub async fn issue_opinion(
                 recommendation: new.recommendation,
                 justification,
                 issued_at: db::now(),
+                issued_on,
             };
             super::store::insert(conn, &row)?;
+            acts::record(
+                conn,
+                &caller,
+                CaseType::ReferralApplication,
+                &app.id,
+                "opinion.issued",
+                issued_on,
+            )?;
             let app = store::set_status(conn, &app, expected, ApplicationStatus::OpinionIssued)?;
-            events::emit(
+            events::emit_act(
                 conn,
                 EventType::OpinionIssued,
                 "opinion",
                 &row.id,
                 &[&app.target_cis_id],
+                Some(issued_on),
             )?;
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Create, "opinion", &row.id).person(&app.person_id),
+                Entry::new(Action::Create, "opinion", &row.id)
+                    .person(&app.person_id)
+                    .on(issued_on),
             )?;
             to_view(row, &app)
         })

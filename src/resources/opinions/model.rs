@@ -25,25 +25,29 @@ pub struct OpinionRow {
     pub family_interview_on: NaiveDate,
     pub recommendation: Recommendation,
     pub justification: String,
+    /// When it was recorded.
     pub issued_at: NaiveDateTime,
+    /// The day it was signed: its legal date.
+    pub issued_on: NaiveDate,
 }
 
 /// A family interview is current for 6 months: the social-assistance rules require it to be updated at least that
 /// often (rozporządzenie w sprawie rodzinnego wywiadu środowiskowego, § 5).
 pub const INTERVIEW_VALID_MONTHS: u32 = 6;
 
-/// The interview an opinion rests on was carried out by today and is still current when the application reached
-/// MOPR: not more than 6 months before `received_on`.
+/// The interview an opinion rests on was carried out by the day the opinion was issued (`issued_on`, itself never
+/// in the future) and is still current when the application reached MOPR: not more than 6 months before
+/// `received_on`.
 pub fn check_interview_date(
     interview_on: NaiveDate,
     received_on: NaiveDate,
-    today: NaiveDate,
+    issued_on: NaiveDate,
 ) -> Result<(), FieldError> {
-    if interview_on > today {
+    if interview_on > issued_on {
         return Err(FieldError::new(
             "family_interview_on",
             "in_future",
-            "the interview cannot be in the future",
+            format!("the interview must have taken place by the day of the opinion ({issued_on})"),
         ));
     }
     let earliest = received_on

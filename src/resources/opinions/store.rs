@@ -22,6 +22,17 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OpinionRow>, Api
         .optional()?)
 }
 
+/// An application's opinion; every decided application has one.
+pub fn of_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> Result<OpinionRow, ApiError> {
+    Ok(opinions::table
+        .filter(opinions::application_id.eq(application_id))
+        .select(OpinionRow::as_select())
+        .get_result(conn)?)
+}
+
 /// The id of an application's opinion; every decided application has one.
 pub fn id_of_application(
     conn: &mut DbConnection,

@@ -1,4 +1,5 @@
 use actix_web::{HttpResponse, get, post, web};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -9,7 +10,9 @@ use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::{Earlier, legal_date};
 use crate::identity::{Caller, policy};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -28,6 +31,13 @@ pub struct NewQualificationRequest {
     pub ipzs_id: String,
     /// How the request travels (e-mail and fax are allowed because time is short).
     pub channel: Channel,
+    /// The day the request was sent (its legal date), by which the window and lateness are judged: not in the
+    /// future. Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub requested_on: Option<NaiveDate>,
 }
 
 /// Request qualification.
@@ -74,12 +84,22 @@ pub async fn request_qualification(
                     existing: Some(format!("/api/v1/qualifications/{existing}")),
                 });
             }
-            check_qualification_request(ipzs.status, &ipzs.schedule(), today)?;
+            let requested_on = legal_date(
+                "requested_on",
+                req.requested_on,
+                today,
+                &[Earlier::new(
+                    "before_signing",
+                    "the IPZS was signed",
+                    ipzs.signed_on,
+                )],
+            )?;
+            check_qualification_request(ipzs.status, &ipzs.schedule(), requested_on)?;
             let now = db::now();
             let row = QualificationRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 ipzs_id: ipzs.id.clone(),
-                requested_on: today,
+                requested_on,
                 requested_by: caller.id.clone(),
                 request_channel: req.channel,
                 decision: None,
@@ -94,17 +114,28 @@ pub async fn request_qualification(
             ipzs.version = expected + 1;
             ipzs.updated_at = now;
             ipzs_store::save(conn, &ipzs, expected)?;
-            events::emit(
+            ipzs.recorded_late |= acts::record(
+                conn,
+                &caller,
+                CaseType::Ipzs,
+                &ipzs.id,
+                "qualification.requested",
+                requested_on,
+            )?;
+            events::emit_act(
                 conn,
                 EventType::QualificationRequested,
                 "qualification",
                 &row.id,
                 &[&ipzs.mopr_id],
+                Some(requested_on),
             )?;
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Create, "qualification", &row.id).person(&ipzs.person_id),
+                Entry::new(Action::Create, "qualification", &row.id)
+                    .person(&ipzs.person_id)
+                    .on(requested_on),
             )?;
             view(row, &ipzs)
         })
@@ -121,6 +152,13 @@ pub struct QualificationDecisionBody {
     pub decision: QualificationDecision,
     /// How the answer travels to the CIS.
     pub channel: Channel,
+    /// The day the director decided (its legal date): not in the future, not before the request (422
+    /// `before_request`). Today in Europe/Warsaw when omitted; `met_late` and a failed trial's end follow it.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// Decide on qualification.
@@ -175,9 +213,19 @@ pub async fn decide_qualification(
                     existing: None,
                 });
             }
+            let decided_on = legal_date(
+                "decided_on",
+                decision.decided_on,
+                today,
+                &[Earlier::new(
+                    "before_request",
+                    "qualification was requested",
+                    q.requested_on,
+                )],
+            )?;
             let now = db::now();
             q.decision = Some(decision.decision);
-            q.decided_on = Some(today);
+            q.decided_on = Some(decided_on);
             q.decided_by = Some(caller.id.clone());
             q.decision_channel = Some(decision.channel);
             q.updated_at = now;
@@ -191,7 +239,7 @@ pub async fn decide_qualification(
                     QualificationDecision::NotQualified => {
                         // The trial runs to its end (seed 000 II.3), even when MOPR answers early.
                         ipzs.status = IpzsStatus::NotQualified;
-                        let end = ipzs.schedule().failed_trial_ends_on(today);
+                        let end = ipzs.schedule().failed_trial_ends_on(decided_on);
                         ipzs.ended_on = Some(end);
                         ipzs.insurance_ends_on = Some(end);
                     }
@@ -203,19 +251,29 @@ pub async fn decide_qualification(
                 // The IPZS stays as it is, but MOPR's decision obligation is met.
                 crate::resources::deadlines::store::sync_ipzs(conn, &ipzs)?;
             }
-            events::emit(
+            ipzs.recorded_late |= acts::record(
+                conn,
+                &caller,
+                CaseType::Ipzs,
+                &ipzs.id,
+                "qualification.decided",
+                decided_on,
+            )?;
+            events::emit_act(
                 conn,
                 EventType::QualificationDecided,
                 "qualification",
                 &q.id,
                 &[&ipzs.cis_id],
+                Some(decided_on),
             )?;
             audit::record(
                 conn,
                 &caller,
                 Entry::new(Action::Transition, "qualification", &q.id)
                     .person(&ipzs.person_id)
-                    .detail(decision.decision.as_str()),
+                    .detail(decision.decision.as_str())
+                    .on(decided_on),
             )?;
             view(q, &ipzs)
         })

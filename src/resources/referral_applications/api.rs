@@ -9,9 +9,11 @@ use super::{store, view};
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::recorded_late;
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::policy;
 use crate::identity::{Caller, InstitutionKind};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -115,6 +117,8 @@ pub async fn create_referral_application(
             created_at: now,
             updated_at: now,
             version: 1,
+            withdrawn_on: None,
+            recorded_late: recorded_late(checked.received_on, now),
         };
         db::write_tx(conn, |conn| {
             if let Some(open) = store::open_for(conn, &row.person_id, &row.target_cis_id)? {
@@ -126,6 +130,14 @@ pub async fn create_referral_application(
                 });
             }
             store::insert(conn, &row)?;
+            acts::record(
+                conn,
+                &caller,
+                CaseType::ReferralApplication,
+                &row.id,
+                "application.submitted",
+                row.received_on,
+            )?;
             persons::store::grant_access(
                 conn,
                 &row.person_id,
@@ -161,6 +173,9 @@ pub struct ApplicationQuery {
     pub person_id: Option<String>,
     /// `true`: only applications still waiting for an opinion after its due date.
     pub opinion_overdue: Option<bool>,
+    /// `true`: only applications with an act recorded more than 7 days after its legal date; `false`: only those
+    /// without.
+    pub recorded_late: Option<bool>,
 }
 
 /// List referral applications.
@@ -194,6 +209,7 @@ pub async fn list_referral_applications(
         target_cis_id: q.target_cis_id,
         person_id: q.person_id,
         opinion_due_before: q.opinion_overdue.filter(|o| *o).map(|_| today),
+        recorded_late: q.recorded_late,
     };
     let limit = page.limit;
     let inst = caller.institution()?;

@@ -64,6 +64,18 @@ pub struct ApplicationFilter {
     pub person_id: Option<String>,
     /// Waiting for an opinion whose due date is before this day.
     pub opinion_due_before: Option<NaiveDate>,
+    pub recorded_late: Option<bool>,
+}
+
+pub fn set_withdrawn_on(
+    conn: &mut DbConnection,
+    id: &str,
+    withdrawn_on: NaiveDate,
+) -> Result<(), ApiError> {
+    diesel::update(referral_applications::table.find(id))
+        .set(referral_applications::withdrawn_on.eq(withdrawn_on))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Applications the institution is a party to (as MOPR, target CIS or filer), oldest first.
@@ -96,6 +108,9 @@ pub fn list(
         q = q
             .filter(referral_applications::status.eq(ApplicationStatus::Submitted))
             .filter(referral_applications::opinion_due_on.lt(day));
+    }
+    if let Some(late) = filter.recorded_late {
+        q = q.filter(referral_applications::recorded_late.eq(late));
     }
     if let Some(after) = &page.after {
         q = q.filter(referral_applications::id.gt(after.clone()));

@@ -36,6 +36,7 @@ pub fn build(
             Ok(Outcome {
                 referral_id: sees_documents.then(|| r.id.clone()),
                 decision: r.decision,
+                decided_on: r.issued_on,
                 decided_at: r.issued_at.and_utc(),
             })
         })
@@ -66,6 +67,8 @@ pub fn build(
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
         version: row.version,
+        withdrawn_on: row.withdrawn_on,
+        recorded_late: row.recorded_late,
     })
 }
 

@@ -1,6 +1,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -9,8 +9,10 @@ use crate::foundation::db;
 use crate::foundation::error::ApiError;
 use crate::foundation::http::{IfMatch, stale};
 use crate::foundation::json::Json;
+use crate::foundation::legal_date::{Earlier, legal_date, recorded_late};
 use crate::foundation::pagination::{Page, PageParams};
 use crate::identity::{Caller, InstitutionKind, policy};
+use crate::records::acts::{self, CaseType};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::events::{self, EventType};
 use crate::records::state::AppState;
@@ -34,6 +36,14 @@ pub struct NewReferral {
     /// With `refused` only: the ground of the refusal (`other` when omitted). An application that declares a
     /// benefit of art. 1 ust. 3 can only be refused, on `benefit_entitlement`.
     pub refusal_ground: Option<RefusalGround>,
+    /// The day the director signed the referral or refusal, its legal date: not in the future, not before the
+    /// opinion was issued (422 `before_opinion`). Today in Europe/Warsaw when omitted. The IPZS is signed on or
+    /// after it.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub issued_on: Option<NaiveDate>,
 }
 
 /// A referral to a CIS, or its refusal.
@@ -51,7 +61,12 @@ pub struct Referral {
     pub opinion_id: String,
     /// The MOPR director who decided.
     pub decided_by: String,
+    /// The day it was signed (its legal date).
+    pub issued_on: NaiveDate,
+    /// When it was recorded.
     pub issued_at: DateTime<Utc>,
+    /// Recorded more than 7 days after `issued_on`.
+    pub recorded_late: bool,
     /// The application's status and version after this decision.
     pub application_status: ApplicationStatus,
     pub application_version: i32,
@@ -70,6 +85,8 @@ fn to_view(r: ReferralRow, app: &ApplicationRow, opinion_id: String) -> Result<R
         application_id: r.application_id,
         reasons: r.reasons,
         decided_by: r.decided_by,
+        recorded_late: recorded_late(r.issued_on, r.issued_at),
+        issued_on: r.issued_on,
         issued_at: r.issued_at.and_utc(),
     })
 }
@@ -127,6 +144,7 @@ pub async fn issue_referral(
             ));
         }
     };
+    let today = state.clock.today();
     let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let app = load_visible(conn, &caller, &new.application_id)?;
@@ -135,6 +153,17 @@ pub async fn issue_referral(
             }
             check_decision_allowed(app.status)?;
             check_referral_allowed(new.decision, &app.declared_benefits()?)?;
+            let opinion = crate::resources::opinions::store::of_application(conn, &app.id)?;
+            let issued_on = legal_date(
+                "issued_on",
+                new.issued_on,
+                today,
+                &[Earlier::new(
+                    "before_opinion",
+                    "the opinion was issued",
+                    opinion.issued_on,
+                )],
+            )?;
             let row = ReferralRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 application_id: app.id.clone(),
@@ -143,8 +172,20 @@ pub async fn issue_referral(
                 decided_by: caller.id.clone(),
                 issued_at: db::now(),
                 refusal_ground,
+                issued_on,
             };
             super::store::insert(conn, &row)?;
+            acts::record(
+                conn,
+                &caller,
+                CaseType::ReferralApplication,
+                &app.id,
+                match new.decision {
+                    Decision::Referred => "referral.issued",
+                    Decision::Refused => "referral.refused",
+                },
+                issued_on,
+            )?;
             let status = match new.decision {
                 Decision::Referred => ApplicationStatus::Referred,
                 Decision::Refused => ApplicationStatus::Refused,
@@ -154,27 +195,36 @@ pub async fn issue_referral(
                 Decision::Referred => EventType::ReferralIssued,
                 Decision::Refused => EventType::ReferralRefused,
             };
-            events::emit(conn, event, "referral", &row.id, &[&app.target_cis_id])?;
+            events::emit_act(
+                conn,
+                event,
+                "referral",
+                &row.id,
+                &[&app.target_cis_id],
+                Some(issued_on),
+            )?;
             // An applying PCPR or NGO may not read the referral document; its event links to the application,
             // which shows the outcome.
             if app.filed_by_institution_id != app.mopr_id
                 && app.filed_by_institution_id != app.target_cis_id
             {
-                events::emit(
+                events::emit_act(
                     conn,
                     event,
                     "referral_application",
                     &app.id,
                     &[&app.filed_by_institution_id],
+                    Some(issued_on),
                 )?;
             }
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Create, "referral", &row.id).person(&app.person_id),
+                Entry::new(Action::Create, "referral", &row.id)
+                    .person(&app.person_id)
+                    .on(issued_on),
             )?;
-            let opinion_id = crate::resources::opinions::store::id_of_application(conn, &app.id)?;
-            to_view(row, &app, opinion_id)
+            to_view(row, &app, opinion.id)
         })
     })
     .await?;

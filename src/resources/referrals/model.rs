@@ -47,6 +47,9 @@ pub struct ReferralRow {
     pub decision: Decision,
     pub reasons: Option<String>,
     pub decided_by: String,
+    /// When it was recorded.
     pub issued_at: NaiveDateTime,
     pub refusal_ground: Option<RefusalGround>,
+    /// The day the director signed it: its legal date.
+    pub issued_on: chrono::NaiveDate,
 }

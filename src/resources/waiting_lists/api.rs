@@ -118,7 +118,8 @@ pub async fn create_waiting_list_entry(
                     ));
                 }
             }
-            let fin = finality(case.row.status, &case.parties, &case.appeals, today);
+            let entered_on = case.dated_after_decision("entered_on", new.entered_on, today)?;
+            let fin = finality(case.row.status, &case.parties, &case.appeals, entered_on);
             if !fin.is_final {
                 return Err(ApiError::conflict(
                     "decision_not_final",
@@ -147,14 +148,14 @@ pub async fn create_waiting_list_entry(
             let id = uuid::Uuid::now_v7().to_string();
             let now = db::now();
             let row = EntryRow {
-                queue_key: queue_key(priority, today, &id),
+                queue_key: queue_key(priority, entered_on, &id),
                 id,
                 care_home_id: home.id.clone(),
                 dps_application_id: case.row.id.clone(),
                 person_id: case.row.person_id.clone(),
                 mopr_id: case.row.mopr_id.clone(),
                 placing_institution_id: home.placing_institution_id.clone(),
-                entered_on: today,
+                entered_on,
                 priority_basis: priority,
                 status: EntryStatus::Waiting,
                 left_on: None,
@@ -165,6 +166,14 @@ pub async fn create_waiting_list_entry(
                 version: 1,
             };
             store::insert(conn, &row)?;
+            crate::records::acts::record(
+                conn,
+                &caller,
+                crate::records::acts::CaseType::DpsApplication,
+                &row.dps_application_id,
+                "waiting_list.entered",
+                entered_on,
+            )?;
             crate::resources::persons::store::grant_access(
                 conn,
                 &row.person_id,
@@ -173,18 +182,21 @@ pub async fn create_waiting_list_entry(
                 now,
             )?;
             if row.placing_institution_id != row.mopr_id {
-                events::emit(
+                events::emit_act(
                     conn,
                     EventType::WaitingListEntered,
                     "waiting_list_entry",
                     &row.id,
                     &[&row.placing_institution_id],
+                    Some(entered_on),
                 )?;
             }
             audit::record(
                 conn,
                 &caller,
-                Entry::new(Action::Create, "waiting_list_entry", &row.id).person(&row.person_id),
+                Entry::new(Action::Create, "waiting_list_entry", &row.id)
+                    .person(&row.person_id)
+                    .on(entered_on),
             )?;
             view(conn, row, today)
         })
@@ -243,7 +255,11 @@ pub async fn remove_from_waiting_list(
             crate::resources::dps_applications::model::dated(
                 "left_on",
                 leaving.left_on,
-                row.entered_on,
+                crate::foundation::legal_date::Earlier::new(
+                    "before_entry",
+                    "the person entered the waiting list",
+                    row.entered_on,
+                ),
                 today,
             )?;
             row.status = leaving.reason.into();

@@ -164,9 +164,13 @@ pub fn check_placement_order(
 }
 
 /// The admission is dated from 30 days ago (a decision recorded after the person moved in) to 180 days ahead.
-pub fn check_admission_day(admission_on: NaiveDate, today: NaiveDate) -> Result<(), ApiError> {
-    let from = today.checked_sub_days(Days::new(30)).unwrap_or(today);
-    let to = today.checked_add_days(Days::new(180)).unwrap_or(today);
+pub fn check_admission_day(admission_on: NaiveDate, decided_on: NaiveDate) -> Result<(), ApiError> {
+    let from = decided_on
+        .checked_sub_days(Days::new(30))
+        .unwrap_or(decided_on);
+    let to = decided_on
+        .checked_add_days(Days::new(180))
+        .unwrap_or(decided_on);
     if admission_on < from || admission_on > to {
         return Err(ApiError::field(
             "admission_on",
@@ -188,6 +192,14 @@ pub struct NewEntry {
     /// Omit to take it from the case's facts (`combatant: true` gives `combatant`); giving one the facts do not
     /// support is 422 `priority_not_established`.
     pub priority_basis: Option<PriorityBasis>,
+    /// The day the person was entered on the list (its legal date; the queue keeps this order): not in the
+    /// future, not before the decision was issued (`before_decision`), and the decision must have been final on
+    /// that day (409 `decision_not_final`). Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub entered_on: Option<NaiveDate>,
 }
 
 /// Taking someone off the list.
@@ -208,7 +220,14 @@ pub struct Leaving {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"admission_on": "2026-12-07", "out_of_order_reason": null}))]
 pub struct NewPlacement {
-    /// From 30 days ago to 180 days ahead.
+    /// The day the placing institution decided (its legal date): not in the future, not before the person was
+    /// entered on the list (422 `before_entry`). Today in Europe/Warsaw when omitted.
+    #[serde(
+        default,
+        deserialize_with = "crate::foundation::validation::optional_date"
+    )]
+    pub decided_on: Option<NaiveDate>,
+    /// From 30 days before the decision to 180 days after it.
     #[serde(deserialize_with = "crate::foundation::validation::date")]
     pub admission_on: NaiveDate,
     /// Required unless the entry is first on the list (1 to 2000 characters).

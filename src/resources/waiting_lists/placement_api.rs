@@ -55,7 +55,6 @@ pub async fn issue_placement_decision(
     let expected = if_match.required()?;
     let new = body.into_inner();
     let today = state.clock.today();
-    check_admission_day(new.admission_on, today)?;
     let id = id.into_inner();
     let entry = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
@@ -65,6 +64,17 @@ pub async fn issue_placement_decision(
                 return Err(stale("waiting-list entry"));
             }
             check_waiting(row.status)?;
+            let decided_on = crate::foundation::legal_date::legal_date(
+                "decided_on",
+                new.decided_on,
+                today,
+                &[crate::foundation::legal_date::Earlier::new(
+                    "before_entry",
+                    "the person entered the waiting list",
+                    row.entered_on,
+                )],
+            )?;
+            check_admission_day(new.admission_on, decided_on)?;
             let position = store::position(conn, &row)?;
             let reason = check_placement_order(position, new.out_of_order_reason.as_deref())?;
             if !crate::resources::care_homes::store::take_place(conn, &row.care_home_id)? {
@@ -89,7 +99,7 @@ pub async fn issue_placement_decision(
             crate::resources::care_homes::store::insert_resident(conn, &resident)?;
             row.status = EntryStatus::Placed;
             row.placement = Some(to_json(&Placement {
-                decided_on: today,
+                decided_on,
                 admission_on: new.admission_on,
                 decided_by: caller.id.clone(),
                 position,
@@ -97,19 +107,29 @@ pub async fn issue_placement_decision(
                 resident_id: resident.id.clone(),
             })?);
             let row = store::save(conn, row, expected)?;
-            events::emit(
+            crate::records::acts::record(
+                conn,
+                &caller,
+                crate::records::acts::CaseType::DpsApplication,
+                &row.dps_application_id,
+                "placement.decided",
+                decided_on,
+            )?;
+            events::emit_act(
                 conn,
                 EventType::PlacementDecided,
                 "waiting_list_entry",
                 &row.id,
                 &[&row.mopr_id],
+                Some(decided_on),
             )?;
             audit::record(
                 conn,
                 &caller,
                 Entry::new(Action::Transition, "waiting_list_entry", &row.id)
                     .person(&row.person_id)
-                    .detail("placement"),
+                    .detail("placement")
+                    .on(decided_on),
             )?;
             view(conn, row, today)
         })

@@ -141,27 +141,21 @@ pub fn next_retry(schedule: &[Duration], attempts: i32) -> Option<Duration> {
         .and_then(|i| schedule.get(i).copied())
 }
 
-/// The body POSTed for an event: `type`, `timestamp` and `data` (Standard Webhooks' payload shape). It names the
+/// The body POSTed for an event: `type`, `timestamp` (when it was recorded) and `data` (Standard Webhooks' payload
+/// shape), whose `legal_date` is the day the act was done, for an act of a procedure. It names the
 /// resource and its link, never its content: the receiver fetches it with its own token, so access rules and the
 /// audit trail apply as for any read.
-pub fn payload(
-    event_type: &str,
-    occurred_at: DateTime<Utc>,
-    event_id: &str,
-    institution_id: &str,
-    resource_type: &str,
-    resource_id: &str,
-    cursor: &str,
-) -> String {
+pub fn payload(e: &crate::records::events::store::EventRow, cursor: &str) -> String {
     serde_json::json!({
-        "type": event_type,
-        "timestamp": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "type": e.event_type,
+        "timestamp": e.occurred_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         "data": {
-            "id": event_id,
-            "institution_id": institution_id,
-            "resource_type": resource_type,
-            "resource_id": resource_id,
-            "link": crate::records::events::link(resource_type, resource_id),
+            "id": e.id,
+            "institution_id": e.institution_id,
+            "resource_type": e.resource_type,
+            "resource_id": e.resource_id,
+            "link": crate::records::events::link(&e.resource_type, &e.resource_id),
+            "legal_date": e.legal_date,
             "cursor": cursor,
         }
     })

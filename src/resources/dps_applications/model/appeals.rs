@@ -91,7 +91,11 @@ pub fn finality(
             basis: Some(FinalityBasis::Sko),
         };
     }
-    if status != DpsStatus::Decided || parties.is_empty() {
+    // An appeal lodged after its window does not hold finality back (KPA art. 134: the SKO only declares it
+    // late); a case whose appeals are all late is final as if none had been lodged.
+    let only_late_appeals =
+        status == DpsStatus::Appealed && !appeals.is_empty() && appeals.iter().all(|a| a.late);
+    if (status != DpsStatus::Decided && !only_late_appeals) || parties.is_empty() {
         return not_final;
     }
     let mut last: Option<(NaiveDate, FinalityBasis)> = None;

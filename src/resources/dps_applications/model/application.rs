@@ -100,12 +100,10 @@ impl NewDpsApplication {
             required_text("justification", &self.justification, 4000),
         )
         .unwrap_or_default();
-        if self.received_on > today {
-            errors.push(FieldError::new(
-                "received_on",
-                "in_future",
-                "received_on cannot be in the future",
-            ));
+        if let Err(e) =
+            crate::foundation::legal_date::check("received_on", self.received_on, today, &[])
+        {
+            errors.push(e);
         }
         if !errors.is_empty() {
             errors.sort_by(|a, b| a.field.cmp(&b.field));
@@ -129,19 +127,15 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Validation(vec![e]))
 }
 
-/// A day from `from` to today.
+/// The legal date of an act: not before the `earlier` act it follows, not in the future (422 on the field naming
+/// the earlier act and its date).
 pub fn dated(
     field: &str,
     day: NaiveDate,
-    from: NaiveDate,
+    earlier: crate::foundation::legal_date::Earlier<'_>,
     today: NaiveDate,
 ) -> Result<(), ApiError> {
-    if day < from || day > today {
-        return Err(ApiError::field(
-            field,
-            "out_of_range",
-            format!("between {from} and today"),
-        ));
-    }
+    crate::foundation::legal_date::check(field, day, today, &[earlier])
+        .map_err(|e| ApiError::Validation(vec![e]))?;
     Ok(())
 }

@@ -61,6 +61,9 @@ pub struct DpsRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Set by the case register (`records::acts`) only; never written back with the row.
+    #[diesel(skip_update)]
+    pub recorded_late: bool,
 }
 
 /// The qualifying team's sitting and opinion (Zespół Kwalifikujący).
@@ -102,6 +105,9 @@ pub struct DpsCase {
     pub previous_decisions: Vec<DpsDecision>,
     pub parties: Vec<Party>,
     pub appeals: Vec<Appeal>,
+    /// Not stored: the legal date of the act a change records, set by the change's rule for the case register,
+    /// the event and the audit record.
+    pub legal_date: Option<NaiveDate>,
 }
 
 impl DpsCase {
@@ -117,6 +123,7 @@ impl DpsCase {
             previous_decisions: from_json("previous decisions", &row.previous_decisions)?,
             parties: from_json("parties", &row.parties)?,
             appeals: from_json("appeals", &row.appeals)?,
+            legal_date: None,
             row,
         })
     }
@@ -163,9 +170,32 @@ impl DpsCase {
     }
 
     /// Keeps `file_completed_on` true to the file: set the day it became complete, cleared if it no longer is.
+    /// The legal date of an act that follows the decision (a fee decision, a waiting-list entry): `given` or
+    /// today, not in the future and not before the decision (422 `before_decision`).
+    pub fn dated_after_decision(
+        &self,
+        field: &str,
+        given: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<NaiveDate, ApiError> {
+        let earlier: Vec<_> = self
+            .decision
+            .iter()
+            .map(|d| {
+                crate::foundation::legal_date::Earlier::new(
+                    "before_decision",
+                    "the placement decision was issued",
+                    d.decided_on,
+                )
+            })
+            .collect();
+        crate::foundation::legal_date::legal_date(field, given, today, &earlier)
+    }
+
     pub fn settle_completion(&mut self, today: NaiveDate) {
         match (self.file_complete(), self.row.file_completed_on) {
-            (true, None) => self.row.file_completed_on = Some(today),
+            // Complete on the legal date of the act that completed it (a document's day of receipt).
+            (true, None) => self.row.file_completed_on = Some(self.legal_date.unwrap_or(today)),
             (false, Some(_)) => self.row.file_completed_on = None,
             _ => {}
         }

@@ -366,8 +366,13 @@ fn texts_are_trimmed_and_bounded() {
 
 #[test]
 fn dates_lie_between_their_event_and_today() {
-    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-    assert!(dated("f", d("2026-11-20"), d("2026-11-20"), d("2026-11-24")).is_ok());
-    assert!(dated("f", d("2026-11-19"), d("2026-11-20"), d("2026-11-24")).is_err());
-    assert!(dated("f", d("2026-11-25"), d("2026-11-20"), d("2026-11-24")).is_err());
+    use crate::foundation::legal_date::Earlier;
+    let decision = Earlier::new(
+        "before_decision",
+        "the decision was issued",
+        d("2026-11-20"),
+    );
+    let code = |day| dated("f", d(day), decision, d("2026-11-24")).map_err(|e| e.to_string());
+    assert!(code("2026-11-20").is_ok());
+    assert!(code("2026-11-19").is_err() && code("2026-11-25").is_err());
 }

@@ -81,6 +81,8 @@ pub struct DpsApplication {
     pub updated_at: DateTime<Utc>,
     /// Send as `If-Match` with any change.
     pub version: i32,
+    /// Some act of this case was recorded more than 7 days after its legal date (see `GET …/{id}/acts`).
+    pub recorded_late: bool,
 }
 
 impl DpsCase {
@@ -143,6 +145,7 @@ impl DpsCase {
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             version: r.version,
+            recorded_late: r.recorded_late,
         }
     }
 }

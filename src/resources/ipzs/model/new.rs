@@ -64,12 +64,10 @@ impl NewIpzs {
     pub fn check(&self, today: NaiveDate) -> Result<(), ApiError> {
         let mut errors = Vec::new();
         let schedule = Schedule::of(self.signed_on, self.start_on);
-        if self.signed_on > today {
-            errors.push(FieldError::new(
-                "signed_on",
-                "in_future",
-                "an IPZS is recorded once signed",
-            ));
+        if let Err(e) =
+            crate::foundation::legal_date::check("signed_on", self.signed_on, today, &[])
+        {
+            errors.push(e);
         }
         if self.start_on < self.signed_on {
             errors.push(FieldError::new(

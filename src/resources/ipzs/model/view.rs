@@ -45,6 +45,9 @@ pub struct IpzsRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Set by the case register (`records::acts`) only; never written back with the row.
+    #[diesel(skip_update)]
+    pub recorded_late: bool,
 }
 
 impl IpzsRow {
@@ -126,6 +129,8 @@ pub struct Ipzs {
     pub updated_at: DateTime<Utc>,
     /// Send as `If-Match` with any transition.
     pub version: i32,
+    /// Some act of this programme was recorded more than 7 days after its legal date (see `GET …/{id}/acts`).
+    pub recorded_late: bool,
 }
 
 impl IpzsRow {
@@ -191,6 +196,7 @@ impl IpzsRow {
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
             version: self.version,
+            recorded_late: self.recorded_late,
         })
     }
 }

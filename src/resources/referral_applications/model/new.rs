@@ -147,12 +147,10 @@ impl NewReferralApplication {
             required_text("justification", &self.justification, 4000),
         )
         .unwrap_or_default();
-        if self.received_on > today {
-            errors.push(FieldError::new(
-                "received_on",
-                "in_future",
-                "received_on cannot be in the future",
-            ));
+        if let Err(e) =
+            crate::foundation::legal_date::check("received_on", self.received_on, today, &[])
+        {
+            errors.push(e);
         }
         if !self.consent.given {
             errors.push(FieldError::new(

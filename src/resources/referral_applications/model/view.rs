@@ -36,6 +36,9 @@ pub struct ApplicationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    pub withdrawn_on: Option<NaiveDate>,
+    /// Set by the case register (`records::acts`) only.
+    pub recorded_late: bool,
 }
 
 impl ApplicationRow {
@@ -71,6 +74,9 @@ crate::stored_enum! {
 pub struct Outcome {
     pub referral_id: Option<String>,
     pub decision: Decision,
+    /// The day the director signed the referral or refusal (its legal date).
+    pub decided_on: NaiveDate,
+    /// When the decision was recorded.
     pub decided_at: DateTime<Utc>,
 }
 
@@ -105,4 +111,8 @@ pub struct ReferralApplication {
     pub updated_at: DateTime<Utc>,
     /// Send as `If-Match` with any transition (opinion, referral, withdrawal).
     pub version: i32,
+    /// The day the applicant withdrew it, once withdrawn.
+    pub withdrawn_on: Option<NaiveDate>,
+    /// Some act of this case was recorded more than 7 days after its legal date (see `GET …/{id}/acts`).
+    pub recorded_late: bool,
 }

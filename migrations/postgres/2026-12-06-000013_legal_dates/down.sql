@@ -1,0 +1,10 @@
+DROP TABLE case_acts;
+ALTER TABLE events DROP COLUMN legal_date;
+ALTER TABLE audit_events DROP COLUMN legal_date;
+ALTER TABLE dps_applications DROP COLUMN recorded_late;
+ALTER TABLE ipzs DROP COLUMN recorded_late;
+ALTER TABLE referral_applications DROP COLUMN recorded_late;
+ALTER TABLE referral_applications DROP COLUMN withdrawn_on;
+ALTER TABLE admission_lists DROP COLUMN sent_on;
+ALTER TABLE referrals DROP COLUMN issued_on;
+ALTER TABLE opinions DROP COLUMN issued_on;
