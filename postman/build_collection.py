@@ -39,7 +39,7 @@ def problem_test(code, problem_code):
 
 
 def request(name, method, path, description, user=None, body=None, headers=None, tests=(), prerequest=None,
-            form=None):
+            form=None, multipart=None):
     header_list = [{"key": k, "value": v} for k, v in (headers or {}).items()]
     req = {
         "method": method,
@@ -63,6 +63,13 @@ def request(name, method, path, description, user=None, body=None, headers=None,
                        "options": {"raw": {"language": "json"}}}
     if form is not None:
         req["body"] = {"mode": "urlencoded", "urlencoded": [{"key": k, "value": v} for k, v in form]}
+    if multipart is not None:
+        # `metadata` as JSON text, then `file` from postman/files (newman reads it relative to the repository root).
+        metadata, src = multipart
+        req["body"] = {"mode": "formdata", "formdata": [
+            {"key": "metadata", "value": json.dumps(metadata, ensure_ascii=False), "type": "text", "contentType": "application/json"},
+            {"key": "file", "type": "file", "src": src},
+        ]}
     events = []
     if prerequest:
         events.append({"listen": "prerequest", "script": {"type": "text/javascript", "exec": prerequest.split("\n")}})
@@ -696,6 +703,60 @@ def running_cases_folder():
                   "a DPS case waiting for its decision, then decided and delivered, and one final and on the waiting list.", items)
 
 
+def documents_folder():
+    doc = "/api/v1/documents/"
+    items = [
+        request("NGO files the signed consent (PDF)", "POST", "/api/v1/documents",
+                "multipart/form-data: `metadata` (JSON) then `file`. The type is detected from the content.", user="ngo-staff",
+                multipart=({"case_type": "referral_application", "case_id": var("application_id"), "kind": "consent",
+                            "title": "Zgoda osoby na złożenie wniosku", "received_on": var("today")}, "postman/files/zgoda.pdf"),
+                tests=[status_test(201), 'var d = pm.response.json();',
+                       'pm.test("a PDF with its hash", function () { pm.expect(d.content_type).to.eql("application/pdf"); pm.expect(d.sha256).to.match(/^[0-9a-f]{64}$/); pm.expect(pm.response.headers.get("Location")).to.eql("/api/v1/documents/" + d.id); });',
+                       'pm.collectionVariables.set("doc_pdf_id", d.id);', 'pm.collectionVariables.set("doc_pdf_size", d.size);']),
+        request("MOPR files a photo of the interview's signed page (PNG)", "POST", "/api/v1/documents",
+                "A phone's photo of a signed page.", user="mopr-worker",
+                multipart=({"case_type": "referral_application", "case_id": var("application_id"), "kind": "community_interview",
+                            "title": "Wywiad środowiskowy, strona 3"}, "postman/files/zdjecie-strony.png"),
+                tests=[status_test(201), 'pm.test("a PNG", function () { pm.expect(pm.response.json().content_type).to.eql("image/png"); });',
+                       'pm.collectionVariables.set("doc_photo_id", pm.response.json().id);']),
+        request("An executable named .pdf is 415", "POST", "/api/v1/documents",
+                "Recognised by its first bytes, not by its name: the problem lists the accepted types.", user="mopr-worker",
+                multipart=({"case_type": "referral_application", "case_id": var("application_id"), "kind": "other",
+                            "title": "Skan"}, "postman/files/program-udajacy-pdf.pdf"),
+                tests=[problem_test(415, "unsupported_media_type")]),
+        request("The NGO lists only what it filed", "GET", "/api/v1/documents?case_type=referral_application&case_id=" + var("application_id"),
+                "An applicant does not see MOPR's file.", user="ngo-staff",
+                tests=[status_test(200), 'pm.test("its own only", function () { var ids = pm.response.json().items.map(function (d) { return d.id; }); pm.expect(ids).to.eql([pm.collectionVariables.get("doc_pdf_id")]); });']),
+        request("MOPR lists both, newest first", "GET", "/api/v1/documents?case_type=referral_application&case_id=" + var("application_id"),
+                "Cursor pages, newest first.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("both", function () { var ids = pm.response.json().items.map(function (d) { return d.id; }); pm.expect(ids).to.eql([pm.collectionVariables.get("doc_photo_id"), pm.collectionVariables.get("doc_pdf_id")]); });']),
+        request("The metadata with its ETag", "GET", doc + var("doc_pdf_id"), "For If-Match on withdrawal.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("ETag", function () { pm.expect(pm.response.headers.get("ETag")).to.eql("\\"1\\""); });']),
+        request("Download the PDF", "GET", doc + var("doc_pdf_id") + "/content", "The bytes as filed, with their type, length and name.",
+                user="cis-staff",
+                tests=[status_test(200),
+                       'pm.test("as filed", function () { pm.expect(pm.response.headers.get("Content-Type")).to.eql("application/pdf"); pm.expect(pm.response.headers.get("Content-Length")).to.eql(String(pm.collectionVariables.get("doc_pdf_size"))); pm.expect(pm.response.headers.get("Content-Disposition")).to.include("filename*=UTF-8\'\'zgoda.pdf"); });',
+                       'pm.collectionVariables.set("doc_pdf_etag", pm.response.headers.get("ETag"));']),
+        request("Unchanged since: 304", "GET", doc + var("doc_pdf_id") + "/content", "If-None-Match with the content's ETag.",
+                user="cis-staff", headers={"If-None-Match": var("doc_pdf_etag")}, tests=[status_test(304)]),
+        request("The first 8 bytes: 206", "GET", doc + var("doc_pdf_id") + "/content", "A single Range, as a phone resuming a download sends.",
+                user="cis-staff", headers={"Range": "bytes=0-7"},
+                tests=[status_test(206), 'pm.test("the PDF header", function () { pm.expect(pm.response.text()).to.eql("%PDF-1.4"); pm.expect(pm.response.headers.get("Content-Range")).to.match(/^bytes 0-7\\//); });']),
+        request("The NGO cannot read MOPR's photo (404)", "GET", doc + var("doc_photo_id") + "/content", "Not visible is the same as absent.",
+                user="ngo-staff", tests=[problem_test(404, "not_found")]),
+        request("The CIS may not withdraw MOPR's photo (403)", "POST", doc + var("doc_photo_id") + "/withdraw",
+                "Withdrawing is for the filing institution.", user="cis-director", headers={"If-Match": '"1"'},
+                body={"reason": "Pomyłka."}, tests=[problem_test(403, "forbidden")]),
+        request("MOPR withdraws its photo", "POST", doc + var("doc_photo_id") + "/withdraw",
+                "Filed on the wrong case: the content is deleted, the audit keeps who, when, why and the hash.", user="mopr-worker",
+                headers={"If-Match": '"1"'}, body={"reason": "Zdjęcie dołączone do niewłaściwej sprawy."}, tests=[status_test(204)]),
+        request("The withdrawn photo is gone (404)", "GET", doc + var("doc_photo_id"), "For everyone.", user="mopr-worker",
+                tests=[problem_test(404, "not_found")]),
+    ]
+    return folder("9. Case documents", "Upload a PDF and a photo to a case, list them as each party may, download with revalidation and a range, "
+                  "try the refusals and withdraw one.", items)
+
+
 def build():
     collection = {
         "info": {
@@ -705,7 +766,7 @@ def build():
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
         "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder(),
-                 webhooks_folder(), administration_folder(), running_cases_folder()],
+                 webhooks_folder(), administration_folder(), running_cases_folder(), documents_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
                       "ipzs_id", "ipzs_version", "idem_key", "idem_person_id", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
@@ -714,7 +775,8 @@ def build():
                       "run_application_version", "run_referral_id", "run_ipzs_id", "run_ipzs_version", "run_trial_ends_on",
                       "run_insurance_starts_on", "run_requested_on", "run_decided_on", "run_registered_on",
                       "run_qualification_id", "run_qualification_version", "run_dps_a_id", "run_dps_a_version",
-                      "run_dps_a_person_id", "run_dps_b_id", "run_dps_b_version", "run_dps_b_person_id", "run_final_on"]
+                      "run_dps_a_person_id", "run_dps_b_id", "run_dps_b_version", "run_dps_b_person_id", "run_final_on",
+                      "doc_pdf_id", "doc_pdf_size", "doc_pdf_etag", "doc_photo_id"]
                      + ["ago_" + str(n) for n in [130, 125, 122, 120, 118, 90, 88, 85, 80, 60, 55, 20, 18, 10, 8, 6]] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection

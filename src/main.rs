@@ -66,6 +66,9 @@ struct ServeArgs {
     /// Largest JSON body accepted, in bytes.
     #[arg(long, env = "REINTEGRA_JSON_LIMIT_BYTES", default_value_t = 65536)]
     json_limit_bytes: usize,
+    /// Largest case document accepted, in bytes (20 MiB).
+    #[arg(long, env = "REINTEGRA_DOCUMENT_MAX_BYTES", default_value_t = 20 * 1024 * 1024)]
+    document_max_bytes: u64,
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "REINTEGRA_TOKEN_TTL_SECS", default_value_t = 900)]
     token_ttl_secs: u64,
@@ -182,6 +185,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .unwrap_or_else(|_| "reintegra-api".into()),
         token_ttl: Duration::from_secs(args.token_ttl_secs.clamp(60, 86_400)),
         json_limit_bytes: args.json_limit_bytes,
+        document_max_bytes: args.document_max_bytes,
         demo: args.demo,
         workers: args.workers,
         login_max_failures: 5,

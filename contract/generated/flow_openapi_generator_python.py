@@ -15,6 +15,8 @@ import reintegra_api
 from reintegra_api.exceptions import ApiException
 from reintegra_api.models import (
     Consent,
+    DocumentCaseType,
+    NewDocumentMetadata,
     ConsentGivenBy,
     EligibilityCategory,
     InstitutionKind,
@@ -79,6 +81,14 @@ with reintegra_api.ApiClient(reintegra_api.Configuration(host=BASE, access_token
         assert stale.status == 412 and "version_mismatch" in stale.body, stale
     updated = persons.update_person(person.id, etag, PersonPatch(phone="+48 600 100 200"))
     assert updated.version == 2 and updated.phone == "+48 600 100 200", updated
+
+    # Upload the signed consent to the person's file (multipart: metadata as JSON, then the file).
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n%%EOF\n"
+    document = reintegra_api.DocumentsApi(client).file_document(
+        NewDocumentMetadata(case_type=DocumentCaseType.PERSON, case_id=person.id, kind="consent", title="Zgoda"),
+        ("zgoda.pdf", pdf),
+    )
+    assert document.content_type == "application/pdf" and document.size == len(pdf), document
 
     # Page through every institution one at a time.
     seen, cursor, pages = [], None, 0

@@ -8,11 +8,13 @@ Usage: python flow_openapi_python_client.py BASE_URL (with the generated `reinte
 """
 
 import datetime
+import io
 import sys
 import uuid
 
 from reintegra_client import AuthenticatedClient, Client
 from reintegra_client.api.auth import get_me, issue_token
+from reintegra_client.api.documents import file_document, get_document_content
 from reintegra_client.api.institutions import list_institutions
 from reintegra_client.api.persons import create_person, get_person, list_persons, update_person
 from reintegra_client.api.referral_applications import (
@@ -21,6 +23,9 @@ from reintegra_client.api.referral_applications import (
 )
 from reintegra_client.models import (
     Consent,
+    DocumentCaseType,
+    DocumentUpload,
+    NewDocumentMetadata,
     ConsentGivenBy,
     EligibilityCategory,
     InstitutionKind,
@@ -31,7 +36,7 @@ from reintegra_client.models import (
     TokenRequest,
     TokenResponse,
 )
-from reintegra_client.types import UNSET
+from reintegra_client.types import UNSET, File
 
 BASE = sys.argv[1]
 TODAY = datetime.date.today()
@@ -104,6 +109,25 @@ updated = expect(
     "update with If-Match",
 )
 assert updated.version == 2 and updated.phone == "+48 600 100 200", updated
+
+# Upload the signed consent to the person's file (multipart: metadata as JSON, then the file) and read it back.
+pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n%%EOF\n"
+document = expect(
+    file_document.sync_detailed(
+        client=api,
+        body=DocumentUpload(
+            metadata=NewDocumentMetadata(
+                case_type=DocumentCaseType.PERSON, case_id=person.id, kind="consent", title="Zgoda"
+            ),
+            file=File(payload=io.BytesIO(pdf), file_name="zgoda.pdf", mime_type="application/pdf"),
+        ),
+    ),
+    201,
+    "upload a document",
+)
+assert document.content_type == "application/pdf" and document.size == len(pdf), document
+content = get_document_content.sync_detailed(document.id, client=api)
+assert content.status_code == 200 and content.content == pdf, content.status_code
 
 # Page through every institution one at a time: each page's cursor leads to the next, none repeats.
 seen, cursor, pages = [], UNSET, 0

@@ -8,6 +8,8 @@
 import {
   AuthApi,
   Configuration,
+  DocumentCaseType,
+  DocumentsApi,
   ConsentGivenBy,
   EligibilityCategory,
   InstitutionKind,
@@ -80,6 +82,14 @@ async function main(base: string): Promise<number> {
   }
   const updated = await persons.updatePerson({ id: person.id, ifMatch: etag, personPatch: { phone: "+48 600 100 200" } });
   check(updated.version === 2 && updated.phone === "+48 600 100 200", "the update applied");
+
+  // Upload the signed consent to the person's file (multipart: metadata as JSON, then the file).
+  const pdf = new TextEncoder().encode("%PDF-1.4\n%\u00e2\n1 0 obj\n<< >>\nendobj\n%%EOF\n");
+  const document = await new DocumentsApi(config).fileDocument({
+    metadata: { caseType: DocumentCaseType.Person, caseId: person.id, kind: "consent", title: "Zgoda" },
+    file: new Blob([pdf], { type: "application/pdf" }),
+  });
+  check(document.contentType === "application/pdf" && document.size === pdf.length, "the document was filed");
 
   // Page through every institution one at a time.
   const seen: string[] = [];

@@ -87,7 +87,10 @@ impl Application {
             background.spawn("background", move |stopping| async move {
                 futures_util::future::join(
                     webhooks::dispatch::run(pool.clone(), settings, counters, stopping.clone()),
-                    idempotency::clean_up_hourly(pool, stopping),
+                    futures_util::future::join(
+                        idempotency::clean_up_hourly(pool.clone(), stopping.clone()),
+                        crate::resources::documents::sweep_hourly(pool, stopping),
+                    ),
                 )
                 .await;
             });

@@ -9,8 +9,8 @@ use crate::app::{health, openapi};
 use crate::identity as auth;
 use crate::records::{audit, events, webhooks};
 use crate::resources::{
-    admission_lists, care_homes, case_registers, deadlines, dps_applications, fees, institutions,
-    ipzs, opinions, persons, qualifications, referral_applications, referrals, users,
+    admission_lists, care_homes, case_registers, deadlines, documents, dps_applications, fees,
+    institutions, ipzs, opinions, persons, qualifications, referral_applications, referrals, users,
     waiting_lists,
 };
 
@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(qualifications::routes)
             .configure(dps_applications::routes)
             .configure(case_registers::routes)
+            .configure(documents::routes)
             .configure(fees::routes)
             .configure(care_homes::routes)
             .configure(waiting_lists::routes)

@@ -44,6 +44,8 @@ pub struct Config {
     pub token_ttl: Duration,
     /// Largest JSON body accepted.
     pub json_limit_bytes: usize,
+    /// Largest case document accepted (`REINTEGRA_DOCUMENT_MAX_BYTES`, 20 MiB by default).
+    pub document_max_bytes: u64,
     /// Seed demo institutions and users.
     pub demo: bool,
     /// HTTP worker threads; 0 means one per core.
@@ -80,6 +82,7 @@ impl Config {
             jwt_audience: "reintegra-api".into(),
             token_ttl: Duration::from_secs(900),
             json_limit_bytes: 64 * 1024,
+            document_max_bytes: 20 * 1024 * 1024,
             demo: true,
             workers: 2,
             login_max_failures: 5,

@@ -7,6 +7,7 @@ pub mod admission_lists;
 pub mod care_homes;
 pub mod case_registers;
 pub mod deadlines;
+pub mod documents;
 pub mod dps_applications;
 pub mod fees;
 pub mod institutions;

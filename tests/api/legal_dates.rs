@@ -390,6 +390,20 @@ async fn a_decision_delivered_weeks_ago_is_final_by_lapse_and_a_late_appeal_is_m
     assert_eq!(case["appeals"][0]["late"], true, "{case}");
     // A late appeal does not stop the decision from being final (KPA art. 134: the SKO declares it late).
     assert_eq!(case["finality"]["final"], true, "{case}");
+    // The DPS register is for the MOPR that runs the case: the CIS, the NGO and the PCPR get 404.
+    let acts = path(&case, "/acts");
+    assert_eq!(
+        app.fetch("mopr-director", &acts).await["acts"][0]["act"],
+        "dps_application.submitted"
+    );
+    for user in ["cis-staff", "ngo-staff", "pcpr-staff"] {
+        let token = app.token(user).await;
+        assert_eq!(
+            app.call(Method::GET, &acts, &token, None).await.status(),
+            404,
+            "{user}"
+        );
+    }
     // The lists filter on back-dating.
     let late = app
         .fetch(

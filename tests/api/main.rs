@@ -11,6 +11,7 @@ mod auth;
 mod concurrency;
 mod contract_names;
 mod deadlines;
+mod documents;
 mod dps;
 mod durability;
 mod foundation;

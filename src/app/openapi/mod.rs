@@ -158,6 +158,24 @@ pub const OPTIONAL_BODIES: &[&str] = &[
     "complete_ipzs",
 ];
 
+/// The `metadata` part of a multipart upload is JSON; generated clients send it so when the encoding says so.
+fn state_json_metadata_parts(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::encoding::EncodingBuilder;
+    for item in api.paths.paths.values_mut() {
+        if let Some(op) = item.post.as_mut()
+            && let Some(RefOr::T(body)) = op.request_body.as_mut()
+            && let Some(RefOr::T(content)) = body.content.get_mut("multipart/form-data")
+        {
+            content.encoding.insert(
+                "metadata".to_owned(),
+                EncodingBuilder::new()
+                    .content_type(Some("application/json"))
+                    .build(),
+            );
+        }
+    }
+}
+
 fn bodies_that_may_be_left_out(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::Required;
     for item in api.paths.paths.values_mut() {
@@ -184,6 +202,7 @@ fn bodies_that_may_be_left_out(api: &mut utoipa::openapi::OpenApi) {
 /// * a write under `/api/v1` (the token endpoint included): 429 (see [`crate::records::rate_limit`]).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     bodies_that_may_be_left_out(api);
+    state_json_metadata_parts(api);
     refer_page_items(api);
     add_response_examples(api);
     state_cross_field_rules(api);
@@ -231,7 +250,9 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                 Some(RefOr::T(body)) => body.content.keys().map(String::as_str).collect(),
                 _ => Vec::new(),
             };
-            let json_body = body_types.contains(&"application/json");
+            // A multipart upload's metadata part is JSON: it is refused like a JSON body.
+            let json_body = body_types.contains(&"application/json")
+                || body_types.contains(&"multipart/form-data");
             let takes_if_match = op
                 .parameters
                 .iter()

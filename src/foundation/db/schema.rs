@@ -487,3 +487,35 @@ diesel::table! {
         recorded_late -> Bool,
     }
 }
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        case_type -> Text,
+        case_id -> Text,
+        person_id -> Text,
+        kind -> Text,
+        title -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        received_on -> Date,
+        filed_by_institution_id -> Text,
+        filed_by_user_id -> Text,
+        status -> Text,
+        recorded_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdrawal_reason -> Nullable<Text>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    document_chunks (document_id, seq) {
+        document_id -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}

@@ -69,6 +69,14 @@ crate::stored_enum! {
         #[serde(rename = "waiting_list.left")]
         #[strum(serialize = "waiting_list.left")]
         WaitingListLeft,
+        /// A case document was filed (no content in the event; fetch its metadata and content).
+        #[serde(rename = "document.filed")]
+        #[strum(serialize = "document.filed")]
+        DocumentFiled,
+        /// A case document was withdrawn; its content is gone.
+        #[serde(rename = "document.withdrawn")]
+        #[strum(serialize = "document.withdrawn")]
+        DocumentWithdrawn,
         #[serde(rename = "placement.decided")]
         #[strum(serialize = "placement.decided")]
         PlacementDecided,
@@ -130,6 +138,7 @@ pub fn link(resource_type: &str, resource_id: &str) -> String {
         "admission_list" => "admission-lists",
         "dps_application" => "dps-applications",
         "waiting_list_entry" => "waiting-list-entries",
+        "document" => "documents",
         other => other,
     };
     format!("/api/v1/{collection}/{resource_id}")

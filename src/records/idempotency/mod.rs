@@ -32,6 +32,20 @@ fn applies(req: &ServiceRequest) -> bool {
         && req.path().starts_with("/api/v1/")
         && req.path() != "/api/v1/auth/token"
         && req.headers().contains_key(IDEMPOTENCY_KEY)
+        && !is_multipart(req)
+}
+
+/// A streamed upload is not read into memory here: its handler fingerprints the content as it streams and
+/// claims the key itself (see `resources::documents`).
+fn is_multipart(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        })
 }
 
 /// The caller a key belongs to: the account of a valid bearer token. Without one the request goes on and its
