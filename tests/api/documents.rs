@@ -458,3 +458,168 @@ async fn a_retried_upload_with_its_key_files_once_and_a_cut_upload_leaves_nothin
     }
     assert_eq!(left, (1, 2), "the cut upload left rows behind");
 }
+
+#[tokio::test]
+async fn a_dps_checklist_item_points_at_its_filed_document() {
+    let app = spawn_app().await;
+    let case = file_case(&app, "mopr-staff", "mopr-staff", json!({})).await;
+    let other = file_case(&app, "mopr-staff", "mopr-staff", json!({})).await;
+    let doc = json(
+        upload(
+            &app,
+            "mopr-staff",
+            form(
+                &meta("dps_application", &case["id"], "medical_certificate"),
+                "zaswiadczenie.pdf",
+                pdf(2000),
+            ),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let foreign = json(
+        upload(
+            &app,
+            "mopr-staff",
+            form(
+                &meta("dps_application", &other["id"], "medical_certificate"),
+                "obce.pdf",
+                pdf(2000),
+            ),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let path = format!(
+        "/api/v1/dps-applications/{}/documents/medical_certificate",
+        case["id"].as_str().unwrap()
+    );
+    let received =
+        |id: &Value| json!({"status": "received", "received_on": app.today(), "document_id": id});
+    let version = crate::dps::v(&case);
+    let refused = app
+        .transition(
+            "mopr-staff",
+            &path,
+            version,
+            Some(&received(&foreign["id"])),
+            422,
+        )
+        .await;
+    assert_eq!(refused["errors"][0]["code"], "unknown_document_file");
+    let case = app
+        .transition(
+            "mopr-staff",
+            &path,
+            version,
+            Some(&received(&doc["id"])),
+            200,
+        )
+        .await;
+    let item = case["file"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "medical_certificate")
+        .unwrap()
+        .clone();
+    assert_eq!(item["document_id"], doc["id"]);
+    assert_eq!(item["status"], "received");
+}
+
+#[tokio::test]
+async fn the_sweep_removes_what_a_killed_upload_left_and_nothing_else() {
+    use reintegra::foundation::db::schema::{document_chunks, documents};
+    let app = spawn_app().await;
+    let case = file_case(&app, "mopr-staff", "mopr-staff", json!({})).await;
+    let filed = json(
+        upload(
+            &app,
+            "mopr-staff",
+            form(
+                &meta("dps_application", &case["id"], "court_order"),
+                "a.pdf",
+                pdf(300_000),
+            ),
+            None,
+        )
+        .await,
+    )
+    .await;
+    // A connection of its own for what a killed process left; the sweep runs on the service's kind of pool.
+    let mut raw = reintegra::foundation::db::DbConnection::establish(&app.database_url).unwrap();
+    let pool = reintegra::foundation::db::connect(&app.database_url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    // What a process killed mid-upload leaves: a staged document with some of its rows, begun two hours ago,
+    // and one begun a minute ago that may still be running on another node.
+    let row = |id: &str, minutes_ago: i64| {
+        (
+            documents::id.eq(id.to_owned()),
+            documents::case_type.eq("dps_application"),
+            documents::case_id.eq(case["id"].as_str().unwrap().to_owned()),
+            documents::person_id.eq(case["person_id"].as_str().unwrap().to_owned()),
+            documents::kind.eq("other"),
+            documents::title.eq("x"),
+            documents::filename.eq("x.pdf"),
+            documents::content_type.eq(""),
+            documents::size.eq(0i64),
+            documents::sha256.eq(""),
+            documents::received_on.eq(app.today()),
+            documents::filed_by_institution_id.eq(case["mopr_id"].as_str().unwrap().to_owned()),
+            documents::filed_by_user_id.eq("someone"),
+            documents::status.eq("filing"),
+            documents::recorded_at
+                .eq(reintegra::foundation::db::now() - chrono::TimeDelta::minutes(minutes_ago)),
+            documents::version.eq(1),
+        )
+    };
+    for (id, ago) in [("killed", 120), ("running", 1)] {
+        diesel::insert_into(documents::table)
+            .values(row(id, ago))
+            .execute(&mut raw)
+            .unwrap();
+        diesel::insert_into(document_chunks::table)
+            .values((
+                document_chunks::document_id.eq(id),
+                document_chunks::seq.eq(0),
+                document_chunks::data.eq(vec![1u8; 10]),
+            ))
+            .execute(&mut raw)
+            .unwrap();
+    }
+    assert_eq!(
+        reintegra::resources::documents::sweep(&mut conn).unwrap(),
+        1
+    );
+    let left: Vec<String> = documents::table
+        .select(documents::id)
+        .order(documents::id)
+        .load(&mut raw)
+        .unwrap();
+    let mut expected = vec![
+        filed["id"].as_str().unwrap().to_owned(),
+        "running".to_owned(),
+    ];
+    expected.sort();
+    assert_eq!(left, expected);
+    let killed_rows: i64 = document_chunks::table
+        .filter(document_chunks::document_id.eq("killed"))
+        .count()
+        .get_result(&mut raw)
+        .unwrap();
+    assert_eq!(killed_rows, 0);
+    // The filed document is untouched and still downloads whole.
+    let content = get(
+        &app,
+        "mopr-staff",
+        &format!(
+            "/api/v1/documents/{}/content",
+            filed["id"].as_str().unwrap()
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(content.bytes().await.unwrap().len(), 300_000);
+}

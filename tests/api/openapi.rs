@@ -411,6 +411,10 @@ async fn every_cross_field_rule_of_the_schema_is_enforced_by_the_server() {
             json!({"status": "missing", "received_on": today()}),
             "received_on",
         ),
+        (
+            json!({"status": "not_applicable", "document_id": "0193"}),
+            "document_id",
+        ),
     ] {
         let resp = app
             .call_if_match(Method::POST, &path, &token, &version, Some(&body))

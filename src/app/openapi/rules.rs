@@ -97,10 +97,10 @@ pub fn cross_field_rules() -> Vec<(&'static str, Vec<serde_json::Value>)> {
         ),
         (
             "DocumentUpdate",
-            // A received document has its date; a missing or not applicable one has none.
+            // A received document has its date; a missing or not applicable one has neither a date nor a file.
             vec![json!({"if": when("status", json!({"const": "received"})),
                         "then": {"required": ["received_on"], "properties": {"received_on": {"type": "string"}}},
-                        "else": {"properties": {"received_on": {"type": "null"}}}})],
+                        "else": {"properties": {"received_on": {"type": "null"}, "document_id": {"type": "null"}}}})],
         ),
         (
             "NewIpzs",

@@ -106,6 +106,10 @@ pub struct DocumentUpdate {
     /// Why it is not applicable, or any remark.
     #[schema(max_length = 1000)]
     pub note: Option<String>,
+    /// With `received` only: the filed case document that is this item (`POST /api/v1/documents` with this
+    /// case). Another case's document, or one withdrawn, is 422 `unknown_document_file`.
+    #[schema(max_length = 64)]
+    pub document_id: Option<String>,
 }
 
 /// Record a document of the checklist.
@@ -158,6 +162,15 @@ pub async fn record_dps_document(
                 "only a received document has a date",
             ));
         }
+        (DocumentStatus::Missing | DocumentStatus::NotApplicable, None)
+            if update.document_id.is_some() =>
+        {
+            return Err(ApiError::field(
+                "document_id",
+                "not_received",
+                "only a received document points at a filed file",
+            ));
+        }
         _ => {}
     }
     change(
@@ -166,8 +179,17 @@ pub async fn record_dps_document(
         id,
         expected,
         "document",
-        move |_, _, case, today| {
+        move |conn, _, case, today| {
             collecting(case.row.status)?;
+            if let Some(file) = &update.document_id
+                && !super::store::has_filed_document(conn, &case.row.id, file)?
+            {
+                return Err(ApiError::field(
+                    "document_id",
+                    "unknown_document_file",
+                    "no filed document of this case has this id",
+                ));
+            }
             if update.received_on.is_some_and(|d| d > today) {
                 return Err(ApiError::field(
                     "received_on",
@@ -189,6 +211,7 @@ pub async fn record_dps_document(
                 status: update.status,
                 received_on: update.received_on,
                 note,
+                document_id: update.document_id,
             });
             Ok(None)
         },

@@ -26,6 +26,9 @@ pub struct DocumentRecord {
     pub status: DocumentStatus,
     pub received_on: Option<NaiveDate>,
     pub note: Option<String>,
+    /// The filed case document that is this item (`/api/v1/documents/{id}`), when one was linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
 }
 
 /// A document the social worker added to the checklist (seed 003 item 13: others needed for the decision).
@@ -51,6 +54,9 @@ pub struct ChecklistItem {
     pub status: DocumentStatus,
     pub received_on: Option<NaiveDate>,
     pub note: Option<String>,
+    /// The filed document that is this item: its metadata at `/api/v1/documents/{document_id}`, its bytes at
+    /// `…/content`. `null` when none was linked.
+    pub document_id: Option<String>,
 }
 
 /// The checklist's required items for a case: computed from the facts, never typed by hand.
@@ -187,6 +193,7 @@ pub fn checklist(
                 status: rec.map_or(DocumentStatus::Missing, |r| r.status),
                 received_on: rec.and_then(|r| r.received_on),
                 note: rec.and_then(|r| r.note.clone()),
+                document_id: rec.and_then(|r| r.document_id.clone()),
                 code,
                 name,
                 required_because: why,
