@@ -54,7 +54,9 @@ pub struct NewDocumentMetadata {
 }
 
 /// The multipart body of an upload: `metadata` first (JSON), then `file`.
-#[derive(Debug, ToSchema)]
+// Deserialize only for `deny_unknown_fields`, which states `additionalProperties: false`: no other part is taken.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"metadata": {"case_type": "dps_application", "case_id": "0193…", "kind": "medical_certificate",
     "title": "Zaświadczenie lekarskie", "received_on": "2026-12-01"}, "file": "%PDF-1.7 …"}))]
 #[allow(dead_code)]
