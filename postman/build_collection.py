@@ -757,6 +757,47 @@ def documents_folder():
                   "try the refusals and withdraw one.", items)
 
 
+def letters_folder():
+    case = "/api/v1/dps-applications/" + var("dps_id")
+    doc = "/api/v1/documents/"
+    items = [
+        request("The decision's letter on the case register", "GET", case + "/acts",
+                "Folder 4's decision issued its PDF: the register names the document and its SHA-256.", user="mopr-director",
+                tests=[status_test(200), 'var a = pm.response.json().acts.filter(function (x) { return x.act === "dps_application.decision"; })[0];',
+                       'pm.test("a letter with its hash", function () { pm.expect(a.letter.document_id).to.be.a("string"); pm.expect(a.letter.sha256).to.match(/^[0-9a-f]{64}$/); });',
+                       'pm.collectionVariables.set("letter_id", a.letter.document_id);', 'pm.collectionVariables.set("letter_sha256", a.letter.sha256);']),
+        request("Listed with the case's letters", "GET", "/api/v1/documents?case_type=dps_application&case_id=" + var("dps_id") + "&kind=letter_dps_decision",
+                "Letters are case documents of kind `letter_…`.", user="mopr-staff",
+                tests=[status_test(200), 'pm.test("the decision", function () { var d = pm.response.json().items[0]; pm.expect(d.id).to.eql(pm.collectionVariables.get("letter_id")); pm.expect(d.sha256).to.eql(pm.collectionVariables.get("letter_sha256")); pm.expect(d.content_type).to.eql("application/pdf"); });']),
+        request("Download the decision (PDF)", "GET", doc + var("letter_id") + "/content", "A4, fonts embedded, text selectable.",
+                user="mopr-director",
+                tests=[status_test(200), 'pm.test("a PDF", function () { pm.expect(pm.response.headers.get("Content-Type")).to.eql("application/pdf"); pm.expect(pm.response.text().substring(0, 5)).to.eql("%PDF-"); });']),
+        request("A letter is kept as issued (409)", "POST", doc + var("letter_id") + "/withdraw", "Never withdrawn.",
+                user="mopr-director", headers={"If-Match": '"1"'}, body={"reason": "Pomyłka."},
+                tests=[problem_test(409, "letter_immutable")]),
+        request("The CIS cannot read it (404)", "GET", doc + var("letter_id") + "/content", "Not its case.", user="cis-staff",
+                tests=[problem_test(404, "not_found")]),
+    ]
+    return folder("10. Letters and decisions", "The DPS decision of folder 4 was issued as a PDF and kept as a case document; "
+                  "download it and try the refusals.", items)
+
+
+def disclosure_folder():
+    report = "/api/v1/persons/" + var("dps_person_id") + "/disclosure"
+    items = [
+        request("Casework roles may not answer (403)", "GET", report, "Only an institution's admin.", user="mopr-staff",
+                tests=[problem_test(403, "forbidden")]),
+        request("The access report (JSON)", "GET", report, "What MOPR holds, why, who received it, and every access.",
+                user="mopr-admin",
+                tests=[status_test(200), 'var r = pm.response.json();',
+                       'pm.test("cases, purposes, accesses", function () { pm.expect(r.cases.map(function (c) { return c.case_type; })).to.include("dps_application"); pm.expect(r.purposes.map(function (p) { return p.procedure; })).to.include("dps_placement"); pm.expect(r.accesses.length).to.be.above(0); pm.expect(r.retention).to.be.a("string"); });']),
+        request("The access report (PDF)", "GET", report, "With `Accept: application/pdf`, to hand to the person.",
+                user="mopr-admin", headers={"Accept": "application/pdf"},
+                tests=[status_test(200), 'pm.test("a PDF", function () { pm.expect(pm.response.headers.get("Content-Type")).to.eql("application/pdf"); });']),
+    ]
+    return folder("11. Access report (GDPR art. 15)", "A person's right of access answered in one call, as JSON and as PDF.", items)
+
+
 def build():
     collection = {
         "info": {
@@ -766,7 +807,8 @@ def build():
             "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
         },
         "item": [setup_folder(), persons_folder(), referral_folder(), ipzs_folder(), dps_folder(), placement_folder(),
-                 webhooks_folder(), administration_folder(), running_cases_folder(), documents_folder()],
+                 webhooks_folder(), administration_folder(), running_cases_folder(), documents_folder(),
+                 letters_folder(), disclosure_folder()],
         "variable": [{"key": k, "value": ""} for k in
                      ["pesel", "today", "planned_end", "person_id", "application_id", "opinion_id", "referral_id",
                       "ipzs_id", "ipzs_version", "idem_key", "idem_person_id", "dps_person_id", "dps_id", "dps_version", "home_id", "fee_id", "entry_id",
@@ -776,7 +818,7 @@ def build():
                       "run_insurance_starts_on", "run_requested_on", "run_decided_on", "run_registered_on",
                       "run_qualification_id", "run_qualification_version", "run_dps_a_id", "run_dps_a_version",
                       "run_dps_a_person_id", "run_dps_b_id", "run_dps_b_version", "run_dps_b_person_id", "run_final_on",
-                      "doc_pdf_id", "doc_pdf_size", "doc_pdf_etag", "doc_photo_id"]
+                      "doc_pdf_id", "doc_pdf_size", "doc_pdf_etag", "doc_photo_id", "letter_id", "letter_sha256"]
                      + ["ago_" + str(n) for n in [130, 125, 122, 120, 118, 90, 88, 85, 80, 60, 55, 20, 18, 10, 8, 6]] + [token_var(u) for u in DEMO_USERS]],
     }
     return collection

@@ -69,6 +69,13 @@ struct ServeArgs {
     /// Largest case document accepted, in bytes (20 MiB).
     #[arg(long, env = "REINTEGRA_DOCUMENT_MAX_BYTES", default_value_t = 20 * 1024 * 1024)]
     document_max_bytes: u64,
+    /// The appeal body named in decisions' appeal instructions, in the genitive ("odwołanie do …").
+    #[arg(
+        long,
+        env = "REINTEGRA_APPEAL_BODY",
+        default_value = "Samorządowego Kolegium Odwoławczego w Toruniu"
+    )]
+    appeal_body: String,
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "REINTEGRA_TOKEN_TTL_SECS", default_value_t = 900)]
     token_ttl_secs: u64,
@@ -186,6 +193,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         token_ttl: Duration::from_secs(args.token_ttl_secs.clamp(60, 86_400)),
         json_limit_bytes: args.json_limit_bytes,
         document_max_bytes: args.document_max_bytes,
+        appeal_body: args.appeal_body,
         demo: args.demo,
         workers: args.workers,
         login_max_failures: 5,

@@ -9,9 +9,9 @@ use crate::app::{health, openapi};
 use crate::identity as auth;
 use crate::records::{audit, events, webhooks};
 use crate::resources::{
-    admission_lists, care_homes, case_registers, deadlines, documents, dps_applications, fees,
-    institutions, ipzs, opinions, persons, qualifications, referral_applications, referrals, users,
-    waiting_lists,
+    admission_lists, care_homes, case_registers, deadlines, disclosure, documents,
+    dps_applications, fees, institutions, ipzs, opinions, persons, qualifications,
+    referral_applications, referrals, users, waiting_lists,
 };
 
 /// The route table, in one place. Every service registered here is also collected into the OpenAPI document.
@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(institutions::routes)
             .configure(users::routes)
             .configure(persons::routes)
+            .configure(disclosure::routes)
             .configure(referral_applications::routes)
             .configure(opinions::routes)
             .configure(referrals::routes)

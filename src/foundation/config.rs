@@ -46,6 +46,8 @@ pub struct Config {
     pub json_limit_bytes: usize,
     /// Largest case document accepted (`REINTEGRA_DOCUMENT_MAX_BYTES`, 20 MiB by default).
     pub document_max_bytes: u64,
+    /// The appeal body decisions name, in the genitive (`REINTEGRA_APPEAL_BODY`; the SKO in Toruń by default).
+    pub appeal_body: String,
     /// Seed demo institutions and users.
     pub demo: bool,
     /// HTTP worker threads; 0 means one per core.
@@ -83,6 +85,7 @@ impl Config {
             token_ttl: Duration::from_secs(900),
             json_limit_bytes: 64 * 1024,
             document_max_bytes: 20 * 1024 * 1024,
+            appeal_body: "Samorządowego Kolegium Odwoławczego w Toruniu".into(),
             demo: true,
             workers: 2,
             login_max_failures: 5,

@@ -44,13 +44,26 @@ pub struct ActRow {
     pub recorded_by: String,
     pub institution_id: Option<String>,
     pub recorded_late: bool,
+    pub letter_document_id: Option<String>,
+    pub letter_sha256: Option<String>,
+    pub letter_source: Option<String>,
+}
+
+/// The letter an act issued, kept as a case document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IssuedLetter {
+    /// Read it at `GET /api/v1/documents/{document_id}/content`.
+    pub document_id: String,
+    /// SHA-256 of the PDF as issued, lowercase hex: the document's `sha256` must equal it.
+    pub sha256: String,
 }
 
 /// One act of a case, as the register keeps it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "act": "referral.issued", "legal_date": "2026-12-03", "recorded_at": "2026-12-07T08:12:40.120Z",
-    "recorded_by": "0193…", "institution_id": "0193…", "recorded_late": false
+    "recorded_by": "0193…", "institution_id": "0193…", "recorded_late": false,
+    "letter": {"document_id": "0193…", "sha256": "9f2c…"}
 }))]
 pub struct CaseAct {
     /// What was done, named like the event it raised (`opinion.issued`, `dps_application.decided`, …).
@@ -66,11 +79,22 @@ pub struct CaseAct {
     pub institution_id: Option<String>,
     /// Recorded more than 7 days after `legal_date`.
     pub recorded_late: bool,
+    /// The letter or decision the act issued (its PDF is a case document of kind `letter_…`); `null` for acts
+    /// that issue none.
+    pub letter: Option<IssuedLetter>,
 }
 
 impl From<ActRow> for CaseAct {
     fn from(r: ActRow) -> Self {
+        let letter = match (r.letter_document_id, r.letter_sha256) {
+            (Some(document_id), Some(sha256)) => Some(IssuedLetter {
+                document_id,
+                sha256,
+            }),
+            _ => None,
+        };
         CaseAct {
+            letter,
             act: r.act,
             legal_date: r.legal_date,
             recorded_at: r.recorded_at.and_utc(),
@@ -114,6 +138,9 @@ pub fn record(
             recorded_by: caller.id.clone(),
             institution_id: caller.institution_id.clone(),
             recorded_late: late,
+            letter_document_id: None,
+            letter_sha256: None,
+            letter_source: None,
         })
         .execute(conn)?;
     if late {
@@ -134,6 +161,47 @@ pub fn record(
         };
     }
     Ok(late)
+}
+
+/// Names the letter the latest `act` of a case issued, with its hash and the data it was rendered from.
+pub fn attach_letter(
+    conn: &mut DbConnection,
+    case_type: &str,
+    case_id: &str,
+    act: &str,
+    letter: &IssuedLetter,
+    source: &str,
+) -> Result<(), ApiError> {
+    let id: String = case_acts::table
+        .filter(case_acts::case_id.eq(case_id))
+        .filter(case_acts::case_type.eq(case_type))
+        .filter(case_acts::act.eq(act))
+        .order(case_acts::id.desc())
+        .select(case_acts::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::internal(format!("no act {act} on {case_type} {case_id}")))?;
+    diesel::update(case_acts::table.find(id))
+        .set((
+            case_acts::letter_document_id.eq(&letter.document_id),
+            case_acts::letter_sha256.eq(&letter.sha256),
+            case_acts::letter_source.eq(source),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The data a kept letter was rendered from, by its document id.
+pub fn letter_source(
+    conn: &mut DbConnection,
+    document_id: &str,
+) -> Result<Option<String>, ApiError> {
+    Ok(case_acts::table
+        .filter(case_acts::letter_document_id.eq(document_id))
+        .select(case_acts::letter_source)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
 }
 
 /// The register of a case the caller was already found to see.

@@ -18,6 +18,7 @@ mod foundation;
 mod institutions;
 mod ipzs;
 mod legal_dates;
+mod letters;
 mod nodes;
 mod openapi;
 mod owasp;

@@ -61,7 +61,7 @@ pub(crate) async fn final_granted_case(app: &TestApp, facts_extra: Value) -> Val
     case
 }
 
-async fn granted_case(app: &TestApp, facts_extra: Value) -> Value {
+pub(crate) async fn granted_case(app: &TestApp, facts_extra: Value) -> Value {
     let case = file_case(app, "mopr-staff", "mopr-staff", json!({})).await;
     let case = complete_file(app, &case, facts_extra).await;
     let case = assess(app, &case).await;

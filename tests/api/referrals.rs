@@ -46,7 +46,8 @@ async fn an_ngo_application_goes_through_opinion_and_referral_to_the_cis_inbox()
     assert_eq!(referral["decision"], "referred");
     assert_eq!(referral["opinion_id"], opinion["id"]);
     let (new_cis, _) = app.feed("cis-staff", cis_cursor.as_deref()).await;
-    assert_eq!(types(&new_cis), vec!["referral.issued"]);
+    // The referral's letter is filed on the application, which the CIS reads.
+    assert_eq!(types(&new_cis), vec!["referral.issued", "document.filed"]);
     let (ngo_events, _) = app.feed("ngo-staff", None).await;
     assert_eq!(types(&ngo_events), vec!["referral.issued"]);
     let (no_new_mopr, same) = app.feed("mopr-staff", mopr_cursor.as_deref()).await;

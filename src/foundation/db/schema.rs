@@ -485,6 +485,9 @@ diesel::table! {
         recorded_by -> Text,
         institution_id -> Nullable<Text>,
         recorded_late -> Bool,
+        letter_document_id -> Nullable<Text>,
+        letter_sha256 -> Nullable<Text>,
+        letter_source -> Nullable<Text>,
     }
 }
 

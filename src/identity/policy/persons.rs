@@ -46,3 +46,16 @@ pub fn may_update_person(caller: &Caller, registered_by: &str) -> Result<(), Api
         )),
     }
 }
+
+/// Answering a person's request for access (GDPR art. 15): the account admin of an institution, who sees what
+/// their institution holds about the person (a MOPR holds the city's registry; any other institution the persons
+/// it registered or has a case with). Casework roles and platform admins may not.
+pub fn may_answer_access_request(caller: &Caller) -> Result<PersonScope, ApiError> {
+    match (caller.role, caller.kind, &caller.institution_id) {
+        (Role::Admin, Some(InstitutionKind::Mopr), Some(_)) => Ok(PersonScope::All),
+        (Role::Admin, Some(_), Some(inst)) => Ok(PersonScope::Institution(inst.clone())),
+        _ => Err(forbidden(
+            "answer a person's request for access (only an institution's admin may)",
+        )),
+    }
+}

@@ -105,6 +105,8 @@ pub async fn send_admission_list(
             };
             store::insert(conn, &stored)?;
             let list = stored.into_view(ids.clone());
+            let letter = super::letter::build(conn, &caller, &rows, &list.id, sent_on)?;
+            let pdf = crate::resources::letters::pdf::render(&letter)?;
             for mut row in rows {
                 let before = row.version;
                 row.admission_list_id = Some(list.id.clone());
@@ -119,6 +121,20 @@ pub async fn send_admission_list(
                     &row.id,
                     "admission_list.sent",
                     sent_on,
+                )?;
+                let target = crate::resources::letters::issue::Target {
+                    case_type: "ipzs",
+                    case_id: &row.id,
+                    person_id: &row.person_id,
+                    recipients: vec![&row.mopr_id, &row.cis_id],
+                };
+                crate::resources::letters::issue::issue_rendered(
+                    conn,
+                    &caller,
+                    target,
+                    "admission_list.sent",
+                    &letter,
+                    &pdf,
                 )?;
                 audit::record(
                     conn,

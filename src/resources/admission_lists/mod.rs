@@ -2,6 +2,7 @@
 //! MOPR the list of persons admitted.
 
 pub mod api;
+pub mod letter;
 pub mod model;
 pub mod store;
 

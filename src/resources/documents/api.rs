@@ -25,7 +25,9 @@ pub struct DocumentQuery {
     /// The case's id.
     #[param(min_length = 1, max_length = 64)]
     pub case_id: String,
-    /// Only documents of this kind.
+    /// Only documents of this kind (an upload's kind, or a letter's: `letter_dps_decision`, `letter_fee_decision`,
+    /// `letter_placement_decision`, `letter_delay_notice`, `letter_referral`, `letter_referral_refusal`,
+    /// `letter_admission_list`, `letter_termination_notice`, `letter_non_qualification`).
     #[param(max_length = 64)]
     pub kind: Option<String>,
 }
@@ -160,7 +162,8 @@ pub struct DocumentWithdrawal {
 ///
 /// For a document filed on the wrong case: it disappears from the case for everyone and its content is deleted;
 /// the audit keeps who, when, why and the hash. The filing institution only (403 for others that see it; 404 for
-/// those that do not). The institutions that see the case are told (`document.withdrawn`). Requires `If-Match`.
+/// those that do not). A letter the service issued (kind `letter_…`) is kept as issued: 409 `letter_immutable`.
+/// The institutions that see the case are told (`document.withdrawn`). Requires `If-Match`.
 #[utoipa::path(
     tag = "documents",
     operation_id = "withdraw_document",
@@ -173,6 +176,7 @@ pub struct DocumentWithdrawal {
     responses(
         (status = 204, description = "Withdrawn; its content is deleted."),
         (status = 404, response = crate::foundation::openapi::NotFound),
+        (status = 409, response = crate::foundation::openapi::Conflict),
     )
 )]
 #[post("/documents/{id}/withdraw")]
@@ -194,6 +198,12 @@ pub async fn withdraw_document(
             if !caller.belongs_to(&row.filed_by_institution_id) {
                 return Err(ApiError::Forbidden(
                     "only the institution that filed a document may withdraw it".into(),
+                ));
+            }
+            if row.kind.starts_with("letter_") {
+                return Err(ApiError::conflict(
+                    "letter_immutable",
+                    "an issued letter is kept as issued and cannot be withdrawn",
                 ));
             }
             if row.version != expected {

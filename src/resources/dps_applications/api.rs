@@ -51,6 +51,7 @@ pub(super) async fn change(
     + 'static,
 ) -> Result<HttpResponse, ApiError> {
     let today = state.clock.today();
+    let appeal_body = state.config.appeal_body.clone();
     let view = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
             let row = store::load_visible(conn, &caller, &id)?;
@@ -74,6 +75,7 @@ pub(super) async fn change(
                     &format!("dps_application.{what}"),
                     on,
                 )?;
+                super::letters::issue_for(conn, &caller, &case, what, &appeal_body)?;
             }
             if let Some(event) = event {
                 let r = &case.row;

@@ -7,6 +7,7 @@ pub mod appeal_api;
 pub mod deadline_api;
 pub mod decision_api;
 pub mod file_api;
+pub mod letters;
 pub mod model;
 pub mod store;
 pub mod team_api;

@@ -193,6 +193,7 @@ pub async fn issue_fee_decision(
         return Err(ApiError::Validation(errors));
     }
     let today = state.clock.today();
+    let appeal_body = state.config.appeal_body.clone();
     let id = id.into_inner();
     let decision = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
@@ -275,6 +276,7 @@ pub async fn issue_fee_decision(
             // Every refusal of `split` was checked above with the field named; one here is a bug.
             let computed = split(&input, thresholds)
                 .map_err(|e| ApiError::internal(format!("fee split after checks: {e:?}")))?;
+            let volunteer_names = new.volunteers.iter().map(|v| v.name.clone()).collect();
             let row = FeeDecisionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 dps_application_id: case.row.id.clone(),
@@ -299,7 +301,7 @@ pub async fn issue_fee_decision(
             if let Some(d) = case.decision.as_mut() {
                 d.fee_decision_id = Some(row.id.clone());
             }
-            crate::resources::dps_applications::store::save(conn, case, expected)?;
+            let case = crate::resources::dps_applications::store::save(conn, case, expected)?;
             crate::records::acts::record(
                 conn,
                 &caller,
@@ -308,6 +310,14 @@ pub async fn issue_fee_decision(
                 "fee_decision.issued",
                 issued_on,
             )?;
+            let figures = super::letter::Figures {
+                split: &computed,
+                criterion,
+                cost: &cost,
+                resident_income: input.resident_income,
+                volunteers: volunteer_names,
+            };
+            super::letter::issue_fee_letter(conn, &caller, &case.row, &row, figures, &appeal_body)?;
             audit::record(
                 conn,
                 &caller,

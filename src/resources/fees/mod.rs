@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod criteria_api;
+pub mod letter;
 pub mod model;
 pub mod read_api;
 pub mod store;

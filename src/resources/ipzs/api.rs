@@ -66,6 +66,7 @@ pub(crate) async fn transition(
                     &format!("ipzs.{what}"),
                     on,
                 )?;
+                super::letters::issue_for(conn, &caller, &next, what)?;
             }
             if let Some(event) = event {
                 // The other party: the CIS tells MOPR, MOPR tells the CIS.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod end_api;
 pub mod insurance_api;
+pub mod letters;
 pub mod model;
 pub mod store;
 

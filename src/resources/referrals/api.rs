@@ -175,15 +175,16 @@ pub async fn issue_referral(
                 issued_on,
             };
             super::store::insert(conn, &row)?;
+            let act = match new.decision {
+                Decision::Referred => "referral.issued",
+                Decision::Refused => "referral.refused",
+            };
             acts::record(
                 conn,
                 &caller,
                 CaseType::ReferralApplication,
                 &app.id,
-                match new.decision {
-                    Decision::Referred => "referral.issued",
-                    Decision::Refused => "referral.refused",
-                },
+                act,
                 issued_on,
             )?;
             let status = match new.decision {
@@ -223,6 +224,14 @@ pub async fn issue_referral(
                 Entry::new(Action::Create, "referral", &row.id)
                     .person(&app.person_id)
                     .on(issued_on),
+            )?;
+            super::letter::issue_referral_letter(
+                conn,
+                &caller,
+                &app,
+                &row,
+                opinion.issued_on,
+                act,
             )?;
             to_view(row, &app, opinion.id)
         })

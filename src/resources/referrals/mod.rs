@@ -2,6 +2,7 @@
 //! sent to the CIS with the opinion, or its refusal.
 
 pub mod api;
+pub mod letter;
 pub mod model;
 pub mod store;
 

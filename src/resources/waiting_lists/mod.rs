@@ -5,6 +5,7 @@
 //! a place frees, the first person is placed; placing anyone else needs a recorded reason.
 
 pub mod api;
+pub mod letter;
 pub mod model;
 pub mod placement_api;
 pub mod read_api;

@@ -55,6 +55,7 @@ pub async fn issue_placement_decision(
     let expected = if_match.required()?;
     let new = body.into_inner();
     let today = state.clock.today();
+    let appeal_body = state.config.appeal_body.clone();
     let id = id.into_inner();
     let entry = db::run_as(&state.pool, caller.principal(), move |conn| {
         db::write_tx(conn, |conn| {
@@ -77,6 +78,7 @@ pub async fn issue_placement_decision(
             check_admission_day(new.admission_on, decided_on)?;
             let position = store::position(conn, &row)?;
             let reason = check_placement_order(position, new.out_of_order_reason.as_deref())?;
+            let reason_text = reason.clone();
             if !crate::resources::care_homes::store::take_place(conn, &row.care_home_id)? {
                 return Err(ApiError::conflict(
                     "no_free_place",
@@ -114,6 +116,19 @@ pub async fn issue_placement_decision(
                 &row.dps_application_id,
                 "placement.decided",
                 decided_on,
+            )?;
+            let care_home = crate::resources::care_homes::store::get(conn, &row.care_home_id)?
+                .map(|h| format!("{}, {}", h.name, h.address))
+                .unwrap_or_else(|| row.care_home_id.clone());
+            super::letter::issue_placement_letter(
+                conn,
+                &caller,
+                &row,
+                &care_home,
+                new.admission_on,
+                decided_on,
+                reason_text.as_deref(),
+                &appeal_body,
             )?;
             events::emit_act(
                 conn,
