@@ -225,7 +225,11 @@ pub fn accesses(
             .select((api_clients::id, api_clients::role))
             .load::<(String, String)>(conn)?,
     );
+    let mut seen: Vec<&str> = rows.iter().filter_map(|r| r.2.as_deref()).collect();
+    seen.sort_unstable();
+    seen.dedup();
     let names: BTreeMap<String, String> = institutions::table
+        .filter(institutions::id.eq_any(&seen))
         .select((institutions::id, institutions::name))
         .load::<(String, String)>(conn)?
         .into_iter()

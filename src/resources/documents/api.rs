@@ -200,7 +200,7 @@ pub async fn withdraw_document(
                     "only the institution that filed a document may withdraw it".into(),
                 ));
             }
-            if row.kind.starts_with("letter_") {
+            if crate::resources::letters::is_letter(&row.kind) {
                 return Err(ApiError::conflict(
                     "letter_immutable",
                     "an issued letter is kept as issued and cannot be withdrawn",

@@ -22,6 +22,34 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(api::withdraw_document);
 }
 
+/// Tells the institutions that see the case of a filed document (`document.filed`) and audits the filing, in the
+/// filing's transaction; `detail` says what was filed.
+pub fn announce_filed(
+    conn: &mut db::DbConnection,
+    caller: &crate::identity::Caller,
+    row: &store::DocumentRow,
+    recipients: &[&str],
+    detail: String,
+) -> Result<(), crate::foundation::error::ApiError> {
+    use crate::records::audit::{self, Action, Entry};
+    use crate::records::events::{self, EventType};
+    events::emit(
+        conn,
+        EventType::DocumentFiled,
+        "document",
+        &row.id,
+        recipients,
+    )?;
+    audit::record(
+        conn,
+        caller,
+        Entry::new(Action::Create, "document", &row.id)
+            .person(&row.person_id)
+            .detail(detail)
+            .on(row.received_on),
+    )
+}
+
 /// Removes what interrupted uploads left (their staged document and its chunks), at start-up and every hour.
 pub async fn sweep_hourly(pool: db::DbPool, mut stopping: crate::foundation::background::Stopping) {
     loop {

@@ -152,6 +152,23 @@ pub fn chunk(
         .optional()?)
 }
 
+/// Whether a filed (not withdrawn) document of this case has this id.
+pub fn is_filed_on(
+    conn: &mut DbConnection,
+    case_type: &str,
+    case_id: &str,
+    id: &str,
+) -> Result<bool, ApiError> {
+    let found: i64 = documents::table
+        .filter(documents::id.eq(id))
+        .filter(documents::case_type.eq(case_type))
+        .filter(documents::case_id.eq(case_id))
+        .filter(documents::status.eq(FILED))
+        .count()
+        .get_result(conn)?;
+    Ok(found == 1)
+}
+
 /// Withdraws a filed document if its version is still `expected`: the content is deleted in the same
 /// transaction, the metadata (with the hash) stays for the audit.
 pub fn withdraw(

@@ -24,8 +24,19 @@ pub enum DocumentCaseType {
 }
 
 impl DocumentCaseType {
+    const ALL: [DocumentCaseType; 4] = [
+        Self::Person,
+        Self::ReferralApplication,
+        Self::Ipzs,
+        Self::DpsApplication,
+    ];
+
     pub fn as_str(self) -> &'static str {
         CASE_TYPES[self as usize]
+    }
+
+    fn from_stored(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -101,8 +112,8 @@ pub struct Document {
 }
 
 pub(super) fn view(r: DocumentRow) -> Result<Document, ApiError> {
-    let case_type = serde_json::from_value(serde_json::Value::String(r.case_type.clone()))
-        .map_err(|e| ApiError::internal(format!("document case type: {e}")))?;
+    let case_type = DocumentCaseType::from_stored(&r.case_type)
+        .ok_or_else(|| ApiError::internal(format!("document case type {}", r.case_type)))?;
     Ok(Document {
         case_type,
         filed_by: FiledBy {

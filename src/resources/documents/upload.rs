@@ -14,8 +14,6 @@ use super::types::*;
 use crate::foundation::db;
 use crate::foundation::error::{ApiError, FieldError};
 use crate::identity::{Caller, policy};
-use crate::records::audit::{self, Action, Entry};
-use crate::records::events::{self, EventType};
 use crate::records::idempotency;
 use crate::records::state::AppState;
 
@@ -214,21 +212,8 @@ pub async fn file_document(
                     store::FILED.to_owned(),
                 );
                 let recipients: Vec<&str> = access.recipients.iter().map(String::as_str).collect();
-                events::emit(
-                    conn,
-                    EventType::DocumentFiled,
-                    "document",
-                    &row.id,
-                    &recipients,
-                )?;
-                audit::record(
-                    conn,
-                    &caller,
-                    Entry::new(Action::Create, "document", &row.id)
-                        .person(&row.person_id)
-                        .detail(format!("{} {}", row.case_type, row.kind))
-                        .on(row.received_on),
-                )?;
+                let detail = format!("{} {}", row.case_type, row.kind);
+                super::announce_filed(conn, &caller, &row, &recipients, detail)?;
                 view(row)
             })
         })

@@ -182,7 +182,12 @@ pub async fn record_dps_document(
         move |conn, _, case, today| {
             collecting(case.row.status)?;
             if let Some(file) = &update.document_id
-                && !super::store::has_filed_document(conn, &case.row.id, file)?
+                && !crate::resources::documents::store::is_filed_on(
+                    conn,
+                    "dps_application",
+                    &case.row.id,
+                    file,
+                )?
             {
                 return Err(ApiError::field(
                     "document_id",

@@ -94,20 +94,3 @@ pub fn list(
         .limit(page.limit + 1)
         .load(conn)?)
 }
-
-/// Whether a filed (not withdrawn) case document of this DPS case has this id.
-pub fn has_filed_document(
-    conn: &mut DbConnection,
-    case_id: &str,
-    document_id: &str,
-) -> Result<bool, ApiError> {
-    use crate::foundation::db::schema::documents;
-    let found: i64 = documents::table
-        .filter(documents::id.eq(document_id))
-        .filter(documents::case_type.eq("dps_application"))
-        .filter(documents::case_id.eq(case_id))
-        .filter(documents::status.eq("filed"))
-        .count()
-        .get_result(conn)?;
-    Ok(found == 1)
-}

@@ -228,13 +228,14 @@ pub async fn issue_fee_decision(
                     ),
                 ));
             }
-            if crate::resources::care_homes::store::get(conn, &new.care_home_id)?.is_none() {
+            let Some(home) = crate::resources::care_homes::store::get(conn, &new.care_home_id)?
+            else {
                 return Err(ApiError::field(
                     "care_home_id",
                     "unknown_care_home",
                     "no care home with this id",
                 ));
-            }
+            };
             let history: Vec<IncomeCriterion> = store::criteria(conn)?
                 .into_iter()
                 .map(|r| IncomeCriterion {
@@ -316,6 +317,7 @@ pub async fn issue_fee_decision(
                 cost: &cost,
                 resident_income: input.resident_income,
                 volunteers: volunteer_names,
+                care_home: format!("{}, {}", home.name, home.address),
             };
             super::letter::issue_fee_letter(conn, &caller, &case.row, &row, figures, &appeal_body)?;
             audit::record(

@@ -20,6 +20,8 @@ pub(super) struct Figures<'a> {
     pub cost: &'a CostOfStay,
     pub resident_income: i64,
     pub volunteers: Vec<String>,
+    /// The home's name and address.
+    pub care_home: String,
 }
 
 fn relation(r: Relation) -> &'static str {
@@ -40,9 +42,6 @@ pub(super) fn issue_fee_letter(
     appeal_body: &str,
 ) -> Result<(), ApiError> {
     let (c, person) = common(conn, caller, case, row.issued_on, None, appeal_body)?;
-    let home = crate::resources::care_homes::store::get(conn, &row.care_home_id)?
-        .map(|h| format!("{}, {}", h.name, h.address))
-        .unwrap_or_else(|| row.care_home_id.clone());
     let s = f.split;
     let mut payers = vec![Payer {
         who: format!("Mieszkaniec: {person}"),
@@ -83,7 +82,7 @@ pub(super) fn issue_fee_letter(
         c,
         FeeRuling {
             person,
-            care_home: home,
+            care_home: f.care_home,
             applies_from: row.applies_from,
             average_cost: s.average_cost,
             cost_applies_from: f.cost.applies_from,

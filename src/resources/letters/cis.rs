@@ -10,10 +10,6 @@ use super::dps::Common;
 use super::text::date;
 use super::{Block, Letter};
 
-fn letter(c: Common, kind: &str, title: &str, blocks: Vec<Block>) -> Letter {
-    c.letter(kind, title, blocks)
-}
-
 /// Skierowanie do udziału w zajęciach prowadzonych przez CIS.
 pub fn referral(
     c: Common,
@@ -40,8 +36,7 @@ pub fn referral(
             date(opinion_on)
         )),
     ];
-    letter(
-        c,
+    c.letter(
         "letter_referral",
         "Skierowanie do udziału w zajęciach CIS",
         blocks,
@@ -72,8 +67,7 @@ pub fn refusal(
         Block::Heading("UZASADNIENIE".to_owned()),
         Block::Paragraph(format!("Podstawa odmowy: {ground}.\n{reasons}")),
     ];
-    letter(
-        c,
+    c.letter(
         "letter_referral_refusal",
         "Odmowa skierowania do udziału w zajęciach CIS",
         blocks,
@@ -124,8 +118,7 @@ pub fn admission_list(c: Common, admitted: &[Admitted]) -> Letter {
             rows,
         },
     ];
-    letter(
-        c,
+    c.letter(
         "letter_admission_list",
         "Lista osób przyjętych do uczestnictwa w zajęciach CIS",
         blocks,
@@ -156,8 +149,7 @@ pub fn termination_notice(
             date(ended_on)
         )),
     ];
-    letter(
-        c,
+    c.letter(
         "letter_termination_notice",
         "Informacja o rozwiązaniu IPZS przed terminem",
         blocks,
@@ -184,8 +176,7 @@ pub fn non_qualification(
             date(ended_on)
         )),
     ];
-    letter(
-        c,
+    c.letter(
         "letter_non_qualification",
         "Informacja o niezakwalifikowaniu po okresie próbnym",
         blocks,

@@ -9,8 +9,7 @@ use crate::foundation::error::ApiError;
 use crate::identity::Caller;
 use crate::identity::kinds::{PrincipalType, Role};
 use crate::records::acts::{self, IssuedLetter};
-use crate::records::audit::{self, Action, Entry};
-use crate::records::events::{self, EventType};
+use crate::resources::documents::announce_filed;
 use crate::resources::documents::store::{self, CHUNK_BYTES, DocumentRow, FILED};
 use crate::resources::persons::pesel::Sex;
 
@@ -31,28 +30,8 @@ pub fn issue(
     act: &str,
     letter: &Letter,
 ) -> Result<IssuedLetter, ApiError> {
-    let Target {
-        case_type,
-        case_id,
-        person_id,
-        mut recipients,
-    } = target;
-    recipients.sort_unstable();
-    recipients.dedup();
     let pdf = pdf::render(letter)?;
-    issue_rendered(
-        conn,
-        caller,
-        Target {
-            case_type,
-            case_id,
-            person_id,
-            recipients,
-        },
-        act,
-        letter,
-        &pdf,
-    )
+    issue_rendered(conn, caller, target, act, letter, &pdf)
 }
 
 /// [`issue`] for a letter already rendered: one admission list is filed on every IPZS it names.
@@ -110,21 +89,8 @@ pub fn issue_rendered(
     let source = serde_json::to_string(letter)
         .map_err(|e| ApiError::internal(format!("letter source: {e}")))?;
     acts::attach_letter(conn, case_type, case_id, act, &issued, &source)?;
-    events::emit(
-        conn,
-        EventType::DocumentFiled,
-        "document",
-        &row.id,
-        &recipients,
-    )?;
-    audit::record(
-        conn,
-        caller,
-        Entry::new(Action::Create, "document", &row.id)
-            .person(&row.person_id)
-            .detail(format!("{case_type} {} sha256 {}", row.kind, issued.sha256))
-            .on(letter.date),
-    )?;
+    let detail = format!("{case_type} {} sha256 {}", row.kind, issued.sha256);
+    announce_filed(conn, caller, &row, &recipients, detail)?;
     Ok(issued)
 }
 

@@ -5,6 +5,8 @@
 
 use std::sync::LazyLock;
 
+use chrono::Datelike;
+
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::{DateTime, Metadata};
@@ -147,7 +149,6 @@ pub fn render(letter: &Letter) -> Result<Vec<u8>, ApiError> {
     let count = pages.len();
     let mut doc = Document::new();
     let d = letter.date;
-    use chrono::Datelike;
     doc.set_metadata(
         Metadata::new()
             .title(letter.title.clone())
