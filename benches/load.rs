@@ -550,6 +550,32 @@ struct Half {
     persons: usize,
     references: References,
     rows: Vec<(&'static str, Run)>,
+    /// The service's RSS in MiB just before the upload run, just after it, and its peak by then.
+    upload_rss: (f64, f64, f64),
+}
+
+const BOUNDARY: &str = "reintegra-load-boundary";
+/// The uploaded file's size: a scanned page or two, four 256 KiB content rows.
+const UPLOAD_BYTES: usize = 1024 * 1024;
+
+/// A multipart upload of a 1 MiB PDF (a header, then bytes that do not compress) onto a person's record.
+fn upload_body(person_id: &str) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n\
+         {{\"case_type\":\"person\",\"case_id\":\"{person_id}\",\"kind\":\"other\",\"title\":\"Skan\"}}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"skan.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+    )
+    .into_bytes();
+    let mut x: u32 = 0x9E37_79B9;
+    while body.len() < UPLOAD_BYTES {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        body.push(x as u8);
+    }
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
 
 /// Seeds and measures one half; `references` measures the baselines once the service is warm, right before the
@@ -717,12 +743,33 @@ fn run_backend(
             (seconds / 4).max(2),
         ),
     );
+    // Uploads, short: each adds a mebibyte to the database. The RSS around the run is what streaming the content
+    // through in 256 KiB rows costs with 64 uploads in flight.
+    let body = dir.join("upload.body");
+    std::fs::write(&body, upload_body(&person_ids[0])).unwrap();
+    let before = rss(&service).0;
+    add(
+        "POST /documents (1 MiB PDF upload)",
+        run_for(
+            "upload",
+            format!(
+                "wrk.method = \"POST\"\nwrk.path = \"/api/v1/documents\"\n\
+                 wrk.headers[\"Content-Type\"] = \"multipart/form-data; boundary={BOUNDARY}\"\n\
+                 local f = assert(io.open(\"{}\", \"rb\"))\nwrk.body = f:read(\"*a\")\nf:close()\n",
+                body.display()
+            ),
+            &ids,
+            (seconds / 4).max(2),
+        ),
+    );
+    let (after, peak) = rss(&service);
     let memory = rss(&service);
     let half = Half {
         backend,
         persons,
         references,
         rows,
+        upload_rss: (before, after, peak),
     };
     (half, ready, memory)
 }
@@ -851,5 +898,12 @@ fn main() {
     println!();
     for n in notes {
         println!("* {n}");
+    }
+    for half in &halves {
+        let (before, after, peak) = half.upload_rss;
+        println!(
+            "* {}, {} persons, uploads: RSS {before:.0} MiB before the upload run, {after:.0} MiB after it, peak so far {peak:.0} MiB",
+            half.backend, half.persons
+        );
     }
 }
