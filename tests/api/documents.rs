@@ -11,7 +11,7 @@ use crate::dps::file_case;
 use crate::helpers::{TestApp, json, spawn_app, spawn_app_with};
 
 /// A PDF of `n` bytes (a real header, then bytes that vary so that chunk boundaries matter).
-fn pdf(n: usize) -> Vec<u8> {
+pub(crate) fn pdf(n: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     bytes.extend((0..n.saturating_sub(bytes.len())).map(|i| (i * 31 % 251) as u8));
     bytes
@@ -270,7 +270,7 @@ async fn what_is_not_an_accepted_document_is_refused_and_nothing_is_kept() {
     assert_eq!((docs, chunks), (0, 0));
 }
 
-fn counts(conn: &mut reintegra::foundation::db::DbConnection) -> (i64, i64) {
+pub(crate) fn counts(conn: &mut reintegra::foundation::db::DbConnection) -> (i64, i64) {
     use reintegra::foundation::db::schema::{document_chunks, documents};
     let docs = documents::table.count().get_result(conn).unwrap();
     let chunks = document_chunks::table.count().get_result(conn).unwrap();

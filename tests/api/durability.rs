@@ -99,3 +99,118 @@ async fn no_answered_read_loses_its_audit_record_when_the_service_is_killed() {
         &lost[..lost.len().min(5)]
     );
 }
+
+/// An upload killed with SIGKILL half-way leaves no document: what it staged is never listed or read, and the
+/// sweep of the next start removes it with its content once it is old enough to be surely abandoned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_killed_half_way_leaves_no_document_and_the_next_start_sweeps_it() {
+    use reintegra::foundation::db::schema::{document_chunks, documents};
+    use tokio::io::AsyncWriteExt;
+
+    let (_db, url) = TestDb::create();
+    let port = crate::helpers::free_port();
+    let mut child = crate::helpers::start_binary(&url, port, &[], Stdio::null()).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let token = crate::helpers::binary_token(&http, &base, "mopr-staff").await;
+    let person: serde_json::Value = http
+        .post(format!("{base}/api/v1/persons"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let person_id = person["id"].as_str().unwrap().to_owned();
+
+    // 700 kB of a declared 2 MB: two 256 KiB rows are written before the process dies.
+    let boundary = "killkillkill";
+    let metadata = serde_json::json!({"case_type": "person", "case_id": person_id, "kind": "other", "title": "Skan"});
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n{metadata}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    );
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let request = format!(
+        "POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n{head}",
+        head.len() + 2_000_000
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream
+        .write_all(&crate::documents::pdf(700_000))
+        .await
+        .unwrap();
+    stream.flush().await.unwrap();
+    let pool = reintegra::foundation::db::connect(&url, 1).unwrap();
+    let staged = || {
+        let mut conn = pool.get().unwrap();
+        let docs: i64 = documents::table.count().get_result(&mut *conn).unwrap();
+        let chunks: i64 = document_chunks::table
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        (docs, chunks)
+    };
+    let mut seen = (0, 0);
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        seen = staged();
+        if seen.1 >= 2 {
+            break;
+        }
+    }
+    assert_eq!(seen, (1, 2), "the upload was half-way when killed");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stream);
+
+    // Restarted: the staged upload is no document for anyone.
+    let mut child = crate::helpers::start_binary(&url, port, &[], Stdio::null()).await;
+    let token = crate::helpers::binary_token(&http, &base, "mopr-staff").await;
+    let list: serde_json::Value = http
+        .get(format!(
+            "{base}/api/v1/documents?case_type=person&case_id={person_id}"
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"], serde_json::json!([]), "{list}");
+    // A start sweeps uploads left `filing` for an hour: one made that old is gone, content and all.
+    {
+        let mut conn = reintegra::foundation::db::DbConnection::establish(&url).unwrap();
+        diesel::update(documents::table)
+            .set(
+                documents::recorded_at
+                    .eq(reintegra::foundation::db::now() - chrono::TimeDelta::hours(2)),
+            )
+            .execute(&mut conn)
+            .unwrap();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut child = crate::helpers::start_binary(&url, port, &[], Stdio::null()).await;
+    let mut left = staged();
+    for _ in 0..50 {
+        if left == (0, 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        left = staged();
+    }
+    assert_eq!(
+        left,
+        (0, 0),
+        "the start-up sweep left the killed upload's rows"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
