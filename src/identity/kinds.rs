@@ -31,7 +31,8 @@ crate::stored_enum! {
     /// * `staff` — an employee handling cases.
     /// * `social_worker` — pracownik socjalny; exists only in a MOPR; writes opinions after a family interview.
     /// * `director` — the head of the institution (or a deputy); takes the decisions the procedure reserves to them.
-    /// * `admin` — manages the user accounts and API clients of their own institution, and nothing else.
+    /// * `admin` — manages the user accounts and API clients of their own institution and answers persons' requests for
+    ///   access to their data (GDPR art. 15, `GET /api/v1/persons/{id}/disclosure`), and nothing else.
     /// * `platform_admin` — operates the service: creates institutions and their first admins; belongs to no institution.
     #[derive(Hash)]
     #[serde(rename_all = "snake_case")]

@@ -1,4 +1,5 @@
-//! Every demo role against every institution, user, API-client and audit endpoint: who gets 2xx, who 403, who 404.
+//! Every demo role against every institution, user, API-client, audit and access-report endpoint: who gets 2xx,
+//! who 403, who 404.
 
 use reqwest::Method;
 use serde_json::json;
@@ -11,6 +12,13 @@ async fn every_role_gets_exactly_the_access_the_policy_gives_it() {
     let cis = app.institution_id("CIS").await;
     let mopr_staff_id = app.user_id("mopr-staff").await;
     let cis_staff_id = app.user_id("cis-staff").await;
+    let person = app
+        .create_person(
+            "mopr-staff",
+            &json!({"first_name": "Ewa", "last_name": "Macierzowa", "birth_date": "1960-03-03", "sex": "female"}),
+        )
+        .await;
+    let person_id = person["id"].as_str().unwrap().to_owned();
 
     for (n, (username, kind, role)) in DEMO_USERS.into_iter().enumerate() {
         let token = app.token(username).await;
@@ -113,6 +121,13 @@ async fn every_role_gets_exactly_the_access_the_policy_gives_it() {
                 } else {
                     403
                 },
+            ),
+            (
+                "a person's access report",
+                Method::GET,
+                format!("/api/v1/persons/{person_id}/disclosure"),
+                None,
+                if is_mopr_admin { 200 } else { 403 },
             ),
         ];
         for (what, method, path, body, expected) in checks {
