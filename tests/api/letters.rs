@@ -594,8 +594,53 @@ async fn the_access_report_lists_what_is_held_and_a_read_by_another_institution(
         .await;
     assert_eq!(resp.status(), 201);
     let cis_admin = app.login_as("cis-admin", "a long passphrase").await;
+    // MOPR's casework reads the person record; that is the registry's matter, not the CIS's.
+    app.fetch("mopr-director", &format!("/api/v1/persons/{person_id}"))
+        .await;
     let cis_report = app.fetch_with(&cis_admin, &report_path).await;
     assert_eq!(cis_report["controller"]["id"], cis.as_str());
+    let mopr = report["controller"]["id"].as_str().unwrap().to_owned();
+    let entries_of = |report: &Value, inst: &str| -> Vec<Value> {
+        report["accesses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["institution_id"] == inst)
+            .flat_map(|g| g["entries"].as_array().unwrap().clone())
+            .collect()
+    };
+    let mopr_person_read = |e: &Value| e["resource_type"] == "person" && e["role"] == "director";
+    assert!(
+        entries_of(&app.fetch("mopr-admin", &report_path).await, &mopr)
+            .iter()
+            .any(mopr_person_read),
+        "MOPR's report lists its director's read of the person"
+    );
+    let cis_case_ids: Vec<Value> = cis_report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case_id"].clone())
+        .collect();
+    let cis_doc_ids: Vec<Value> = cis_report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].clone())
+        .collect();
+    for group in cis_report["accesses"].as_array().unwrap() {
+        if group["institution_id"] == cis.as_str() {
+            continue;
+        }
+        // Another institution's accesses appear only where they touched the CIS's cases or documents.
+        for e in group["entries"].as_array().unwrap() {
+            assert!(
+                cis_case_ids.contains(&e["resource_id"]) || cis_doc_ids.contains(&e["resource_id"]),
+                "the CIS's report shows another institution's access to something it does not hold: {e}"
+            );
+        }
+    }
+    assert!(!entries_of(&cis_report, &mopr).iter().any(mopr_person_read));
     assert!(
         cis_report["cases"]
             .as_array()

@@ -5,9 +5,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::model::{Controller, Disclosure, RETENTION, purposes};
-use super::store;
+use super::store::{self, AccessScope};
 use crate::foundation::db;
 use crate::foundation::error::ApiError;
+use crate::identity::policy::PersonScope;
 use crate::identity::{Caller, policy};
 use crate::records::audit::{self, Action, Entry};
 use crate::records::state::AppState;
@@ -18,7 +19,10 @@ use crate::records::state::AppState;
 /// what the institution holds about the person (the record, every case it takes part in, every document of
 /// them), the purposes and legal bases per procedure, the institutions that received the person's data through
 /// a procedure and since when, how long the data is kept, and every access to the person's data recorded in the
-/// audit trail (who: institution, role and user; when; what; read or change), grouped by institution. A person
+/// audit trail (who: institution, role and user; when; what; read or change), grouped by institution. A MOPR keeps
+/// the registry and its report covers everything; another institution's covers what it holds (the documents of its
+/// cases it may read, the institutions of its own cases as recipients, the accesses to its cases and documents),
+/// so that no report tells of proceedings the institution has no part in. A person
 /// the institution does not hold is 404. With `Accept: application/pdf` the same report comes as a PDF to hand
 /// to the person. The request itself is audited.
 #[utoipa::path(
@@ -52,9 +56,13 @@ pub async fn get_person_disclosure(
                 .ok_or_else(|| ApiError::not_found("person"))?;
             let inst = crate::resources::institutions::store::get(conn, &own)?
                 .ok_or_else(|| ApiError::not_found("person"))?;
-            let cases = store::cases(conn, &person.id, &own)?;
-            let documents = store::documents(conn, &person.id, &own, &cases)?;
-            let recipients = store::recipients(conn, &person.id, &own)?;
+            // MOPR keeps the registry and sees every person's whole record; another institution reports what it
+            // holds: its cases, the documents it may read, whom it shared them with, and the accesses to them.
+            let registry = scope == PersonScope::All;
+            let held = store::cases(conn, &person.id, &own)?;
+            let documents = store::documents(conn, &person.id, &own, &held.whole_files)?;
+            let among = (!registry).then_some(&held.partners);
+            let recipients = store::recipients(conn, &person.id, &own, among)?;
             // The request is recorded first, so that the report lists itself.
             audit::record(
                 conn,
@@ -63,7 +71,21 @@ pub async fn get_person_disclosure(
                     .person(&person.id)
                     .detail(if pdf { "pdf" } else { "json" }),
             )?;
-            let (accesses, accesses_truncated) = store::accesses(conn, &person.id)?;
+            let access_scope = if registry {
+                AccessScope::All
+            } else {
+                // Not the person record: who else reads it is the registry's matter, and would tell of cases
+                // this institution has no part in.
+                let mut records: Vec<&str> =
+                    held.cases.iter().map(|c| c.case_id.as_str()).collect();
+                records.extend(documents.iter().map(|d| d.id.as_str()));
+                AccessScope::Own {
+                    institution: &own,
+                    records,
+                }
+            };
+            let (accesses, accesses_truncated) = store::accesses(conn, &person.id, access_scope)?;
+            let cases = held.cases;
             let cis = cases.iter().any(|c| c.case_type != "dps_application");
             let dps = cases.iter().any(|c| c.case_type == "dps_application");
             Ok(Disclosure {

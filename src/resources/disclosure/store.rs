@@ -1,6 +1,6 @@
 //! What an institution holds about a person, read straight from the tables of each procedure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -17,10 +17,26 @@ use crate::resources::documents::store::FILED;
 /// Most accesses listed in one answer.
 pub const MAX_ACCESSES: i64 = 10_000;
 
-/// The person's cases the institution takes part in, oldest first.
-pub fn cases(conn: &mut DbConnection, person: &str, inst: &str) -> Result<Vec<HeldCase>, ApiError> {
+/// The person's cases an institution takes part in, and what follows from them for its report.
+pub struct Held {
+    /// Oldest first.
+    pub cases: Vec<HeldCase>,
+    /// The cases whose whole file the institution reads; on the others (its own applications to another
+    /// institution) it holds only the documents it filed.
+    pub whole_files: Vec<String>,
+    /// The other institutions of those cases: the ones it shared the person's data with through them.
+    pub partners: BTreeSet<String>,
+}
+
+type AppRow = (String, String, chrono::NaiveDate, String, String, String);
+type CaseRow = (String, String, chrono::NaiveDate, String, String);
+
+/// The person's cases the institution takes part in.
+pub fn cases(conn: &mut DbConnection, person: &str, inst: &str) -> Result<Held, ApiError> {
     let mut out = Vec::new();
-    let apps: Vec<(String, String, chrono::NaiveDate)> = referral_applications::table
+    let mut whole_files = Vec::new();
+    let mut partners = BTreeSet::new();
+    let apps: Vec<AppRow> = referral_applications::table
         .filter(referral_applications::person_id.eq(person))
         .filter(
             referral_applications::mopr_id
@@ -32,23 +48,35 @@ pub fn cases(conn: &mut DbConnection, person: &str, inst: &str) -> Result<Vec<He
             referral_applications::id,
             referral_applications::status,
             referral_applications::received_on,
+            referral_applications::mopr_id,
+            referral_applications::target_cis_id,
+            referral_applications::filed_by_institution_id,
         ))
         .load(conn)?;
-    out.extend(
-        apps.into_iter()
-            .map(|(id, status, on)| held("referral_application", id, status, on)),
-    );
-    let programmes: Vec<(String, String, chrono::NaiveDate)> = ipzs::table
+    for (id, status, on, mopr, cis, filer) in apps {
+        if mopr == inst || cis == inst {
+            whole_files.push(id.clone());
+        }
+        partners.extend([mopr, cis, filer]);
+        out.push(held("referral_application", id, status, on));
+    }
+    let programmes: Vec<CaseRow> = ipzs::table
         .filter(ipzs::person_id.eq(person))
         .filter(ipzs::mopr_id.eq(inst).or(ipzs::cis_id.eq(inst)))
-        .select((ipzs::id, ipzs::status, ipzs::signed_on))
+        .select((
+            ipzs::id,
+            ipzs::status,
+            ipzs::signed_on,
+            ipzs::mopr_id,
+            ipzs::cis_id,
+        ))
         .load(conn)?;
-    out.extend(
-        programmes
-            .into_iter()
-            .map(|(id, status, on)| held("ipzs", id, status, on)),
-    );
-    let dps: Vec<(String, String, chrono::NaiveDate)> = dps_applications::table
+    for (id, status, on, mopr, cis) in programmes {
+        whole_files.push(id.clone());
+        partners.extend([mopr, cis]);
+        out.push(held("ipzs", id, status, on));
+    }
+    let dps: Vec<CaseRow> = dps_applications::table
         .filter(dps_applications::person_id.eq(person))
         .filter(
             dps_applications::mopr_id
@@ -59,14 +87,24 @@ pub fn cases(conn: &mut DbConnection, person: &str, inst: &str) -> Result<Vec<He
             dps_applications::id,
             dps_applications::status,
             dps_applications::received_on,
+            dps_applications::mopr_id,
+            dps_applications::filed_by_institution_id,
         ))
         .load(conn)?;
-    out.extend(
-        dps.into_iter()
-            .map(|(id, status, on)| held("dps_application", id, status, on)),
-    );
+    for (id, status, on, mopr, filer) in dps {
+        if mopr == inst {
+            whole_files.push(id.clone());
+        }
+        partners.extend([mopr, filer]);
+        out.push(held("dps_application", id, status, on));
+    }
     out.sort_by(|a, b| (a.started_on, &a.case_id).cmp(&(b.started_on, &b.case_id)));
-    Ok(out)
+    partners.remove(inst);
+    Ok(Held {
+        cases: out,
+        whole_files,
+        partners,
+    })
 }
 
 fn held(
@@ -95,20 +133,20 @@ type DocumentTuple = (
     String,
 );
 
-/// The filed documents of the person: on the institution's cases, and on the person record those it filed.
+/// The filed documents of the person the institution holds: every document of the cases whose whole file it
+/// reads, and those it filed itself.
 pub fn documents(
     conn: &mut DbConnection,
     person: &str,
     inst: &str,
-    cases: &[HeldCase],
+    whole_files: &[String],
 ) -> Result<Vec<HeldDocument>, ApiError> {
-    let case_ids: Vec<&str> = cases.iter().map(|c| c.case_id.as_str()).collect();
     let rows: Vec<DocumentTuple> = documents::table
         .filter(documents::person_id.eq(person))
         .filter(documents::status.eq(FILED))
         .filter(
             documents::case_id
-                .eq_any(&case_ids)
+                .eq_any(whole_files)
                 .or(documents::filed_by_institution_id.eq(inst)),
         )
         .order(documents::id.asc())
@@ -144,11 +182,13 @@ pub fn documents(
         .collect())
 }
 
-/// The institutions other than `inst` that received the person's data, with why and since when.
+/// The institutions other than `inst` that received the person's data, with why and since when; only those
+/// `among` the given ones when there are (an institution's partners in its own cases).
 pub fn recipients(
     conn: &mut DbConnection,
     person: &str,
     inst: &str,
+    among: Option<&BTreeSet<String>>,
 ) -> Result<Vec<Recipient>, ApiError> {
     let rows: Vec<(String, String, NaiveDateTime, String, String)> = person_access::table
         .inner_join(institutions::table.on(institutions::id.eq(person_access::institution_id)))
@@ -168,6 +208,7 @@ pub fn recipients(
         .load(conn)?;
     Ok(rows
         .into_iter()
+        .filter(|r| among.is_none_or(|a| a.contains(&r.0)))
         .map(|(id, reason, at, name, kind)| Recipient {
             institution_id: id,
             institution_name: name,
@@ -188,14 +229,40 @@ type AuditRow = (
     Option<String>,
 );
 
-/// Every recorded access to the person's data, grouped by institution (the institution first accessing first);
-/// answers whether more than [`MAX_ACCESSES`] exist.
+/// Which recorded accesses a report shows.
+pub enum AccessScope<'a> {
+    /// Every access to the person's data (the registry's keeper, MOPR).
+    All,
+    /// The institution's own accesses, and the others' to the records it holds (the person record, its cases
+    /// and its documents).
+    Own {
+        institution: &'a str,
+        records: Vec<&'a str>,
+    },
+}
+
+/// The recorded accesses to the person's data in `scope`, grouped by institution (the institution first
+/// accessing first); answers whether more than [`MAX_ACCESSES`] exist.
 pub fn accesses(
     conn: &mut DbConnection,
     person: &str,
+    scope: AccessScope<'_>,
 ) -> Result<(Vec<InstitutionAccesses>, bool), ApiError> {
-    let mut rows: Vec<AuditRow> = audit_events::table
+    let mut query = audit_events::table
         .filter(audit_events::person_id.eq(person))
+        .into_boxed();
+    if let AccessScope::Own {
+        institution,
+        records,
+    } = scope
+    {
+        query = query.filter(
+            audit_events::actor_institution_id
+                .eq(institution)
+                .or(audit_events::resource_id.eq_any(records)),
+        );
+    }
+    let mut rows: Vec<AuditRow> = query
         .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
         .limit(MAX_ACCESSES + 1)
         .select((
