@@ -6,7 +6,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable`, where it creates and drops its own databases;
 //! `LOAD_DATABASE_URL=none` skips it). The service and `pgbench` both connect with that URL's parameters: on
 //! loopback, TLS (libpq's default `sslmode=prefer`) cost both about a fifth of their throughput. `LOAD_PERSONS=10000,1000000`
-//! chooses the registry sizes (default 10,000), `LOAD_SECONDS` the length of each run (default 10).
+//! chooses the registry sizes (default 10,000), `LOAD_SECONDS` the length of each run (default 10), `LOAD_BACKENDS`
+//! the backends (default `sqlite,postgres`).
 //!
 //! For each backend and size it seeds the registry, files applications and signs programmes through the API,
 //! restarts the service on the existing database (timing how long until `/health/ready` answers), measures the
@@ -803,10 +804,13 @@ fn main() {
         .collect();
     let pg_admin = std::env::var("LOAD_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into());
+    // `LOAD_BACKENDS=postgres` (or `sqlite`) runs one backend's halves only, for a quicker comparison.
+    let backends = std::env::var("LOAD_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
     let dir = tempfile::tempdir().unwrap();
     let constant = start_baseline();
     // The PostgreSQL halves need a server that answers at `LOAD_DATABASE_URL`.
     let pg = (pg_admin != "none"
+        && backends.contains("postgres")
         && Command::new("psql")
             .args([pg_admin.as_str(), "-q", "-c", "SELECT 1"])
             .stdout(Stdio::null())
@@ -819,20 +823,22 @@ fn main() {
     let mut halves = Vec::new();
     let mut notes = Vec::new();
     for &n in &sizes {
-        let sqlite = dir.path().join(format!("load-{n}.db"));
-        let (half, ready, (rss_now, rss_peak)) = run_backend(
-            "SQLite",
-            &sqlite.display().to_string(),
-            n,
-            dir.path(),
-            seconds,
-            || references(None),
-        );
-        halves.push(half);
-        notes.push(format!(
-            "SQLite, {n} persons: ready {} ms after start on the existing database; RSS {rss_now:.0} MiB after the load, peak {rss_peak:.0} MiB",
-            ready.as_millis()
-        ));
+        if backends.contains("sqlite") {
+            let sqlite = dir.path().join(format!("load-{n}.db"));
+            let (half, ready, (rss_now, rss_peak)) = run_backend(
+                "SQLite",
+                &sqlite.display().to_string(),
+                n,
+                dir.path(),
+                seconds,
+                || references(None),
+            );
+            halves.push(half);
+            notes.push(format!(
+                "SQLite, {n} persons: ready {} ms after start on the existing database; RSS {rss_now:.0} MiB after the load, peak {rss_peak:.0} MiB",
+                ready.as_millis()
+            ));
+        }
         if let Some(pg_admin) = pg {
             let db = format!("reintegra_load_{n}");
             let url = on_database(pg_admin, &db).unwrap();

@@ -97,10 +97,12 @@ impl Application {
         }
         let clock = Arc::new(calendar::Clock::default());
         let audit_counters = Arc::new(audit::group::Counters::default());
-        let (audit, audit_writer) =
+        let (audit, audit_writers) =
             audit::group::AuditLog::start(pool.clone(), audit_counters.clone())
                 .map_err(|e| StartError::Other(format!("the audit writer did not start: {e}")))?;
-        background.adopt("audit-writer", audit_writer);
+        for writer in audit_writers {
+            background.adopt("audit-writer", writer);
+        }
         let rate_limits = web::Data::from(rate_limit::RateLimits::new(config.rate_limits));
         let state = AppState {
             audit,

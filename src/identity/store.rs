@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::kinds::PrincipalType;
 use crate::foundation::db::schema::{api_clients, institutions, sign_in_failures, users};
-use crate::foundation::db::{AccountCheck, DbConnection};
+use crate::foundation::db::{AccountCheck, AsyncPgConnection, DbConnection, PgLookup};
 use crate::foundation::error::ApiError;
 use crate::identity::Role;
 use crate::identity::caller::Principal;
@@ -145,6 +145,28 @@ pub fn clear_sign_in_failures(
 impl AccountCheck for Principal {
     fn is_active(&self, conn: &mut DbConnection) -> Result<bool, ApiError> {
         principal_is_active(conn, self.kind, &self.id, self.generation)
+    }
+
+    fn is_active_pg<'c>(&'c self, mut conn: &'c AsyncPgConnection) -> PgLookup<'c, bool> {
+        use diesel_async::RunQueryDsl as Async;
+        // The same queries as `principal_is_active`, for diesel-async.
+        Box::pin(async move {
+            let found: Option<(bool, i32)> = match self.kind {
+                PrincipalType::User => {
+                    let query = users::table
+                        .find(&self.id)
+                        .select((users::active, users::version));
+                    Async::get_result(query, &mut conn).await.optional()?
+                }
+                PrincipalType::Client => {
+                    let query = api_clients::table
+                        .find(&self.id)
+                        .select((api_clients::active, api_clients::version));
+                    Async::get_result(query, &mut conn).await.optional()?
+                }
+            };
+            Ok(found == Some((true, self.generation)))
+        })
     }
 }
 

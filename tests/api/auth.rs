@@ -123,9 +123,16 @@ async fn a_deactivated_user_cannot_sign_in_and_their_tokens_stop_working() {
     // Every kind of handler checks it in its own unit of work: identity, read, search, list, write.
     // Audited reads are checked in their audit commit, after the read: a read that finds nothing, fails or
     // lists nothing is refused all the same, so a deactivated account cannot tell a 404 from a 200 either.
+    // A plain lookup (an institution) checks it with the lookup (on PostgreSQL, on the worker's own connection).
+    let institution = format!("/api/v1/institutions/{}", app.institution_id("CIS").await);
     for (method, path) in [
         (Method::GET, "/api/v1/me"),
         (Method::GET, read.as_str()),
+        (Method::GET, institution.as_str()),
+        (
+            Method::GET,
+            "/api/v1/institutions/00000000-0000-7000-8000-000000000000",
+        ),
         (
             Method::GET,
             "/api/v1/persons/00000000-0000-7000-8000-000000000000",

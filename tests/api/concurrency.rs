@@ -219,6 +219,65 @@ async fn reads_answer_while_every_write_connection_is_held_by_a_waiting_write() 
     assert_eq!(write.await.unwrap(), 201);
 }
 
+/// On PostgreSQL the hot lookups (an institution, a person, the account check) run on each HTTP worker's own
+/// connection. When the server ends those connections (a restart, an operator's `pg_terminate_backend`), the
+/// lookups still answer (the failed one is repeated on the pool) and the workers open new connections.
+#[tokio::test]
+async fn lookups_answer_after_the_server_ends_the_workers_connections() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let app = spawn_app().await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let person = app
+        .create_person("mopr-staff", &json!({"first_name": "Jan", "last_name": "Szukany", "birth_date": "1970-01-01", "sex": "male"}))
+        .await;
+    let id = person["id"].as_str().unwrap().to_owned();
+    let cis = app.institution_id("CIS").await;
+    let token = app.token("mopr-staff").await;
+    let read_all = || async {
+        for (path, expected) in [
+            (format!("/api/v1/persons/{id}"), id.as_str()),
+            (format!("/api/v1/institutions/{cis}"), cis.as_str()),
+        ] {
+            let resp = app.call(Method::GET, &path, &token, None).await;
+            assert_eq!(resp.status(), 200, "{path}");
+            assert_eq!(json(resp).await["id"], expected, "{path}");
+        }
+    };
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut admin = PgConnection::establish(&app.database_url).unwrap();
+    let mut on_lookup_connections = |sql: &str| {
+        diesel::sql_query(format!(
+            "SELECT count({sql}) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND application_name = $1"
+        ))
+        .bind::<diesel::sql_types::Text, _>(reintegra::foundation::db::LOOKUP_APPLICATION_NAME)
+        .get_result::<Count>(&mut admin)
+        .unwrap()
+        .n
+    };
+
+    read_all().await;
+    assert!(
+        on_lookup_connections("*") >= 1,
+        "the lookups ran on the workers' own connections"
+    );
+    let ended = on_lookup_connections("pg_terminate_backend(pid) OR NULL");
+    assert!(ended >= 1, "the workers' connections were ended");
+    for _ in 0..10 {
+        read_all().await;
+    }
+    assert!(
+        on_lookup_connections("*") >= 1,
+        "the workers opened new connections"
+    );
+}
+
 /// A transaction of another PostgreSQL session that has run one statement and stays open until `commit`.
 struct OpenTransaction {
     commit: std::sync::mpsc::Sender<()>,

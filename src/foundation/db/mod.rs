@@ -11,12 +11,15 @@
 
 pub mod connection;
 mod macros;
+mod pg_async;
 mod pool;
 pub mod schema;
 mod unit;
 pub mod writer;
 
 pub use connection::{Backend, DbConnection};
+pub use diesel_async::AsyncPgConnection;
+pub use pg_async::{APPLICATION_NAME as LOOKUP_APPLICATION_NAME, PgLookup};
 pub use pool::*;
 pub use unit::*;
 

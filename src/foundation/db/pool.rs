@@ -20,8 +20,10 @@ pub struct DbPool {
     /// The connections of reads ([`read_unchecked`]), apart from the writes' so that a read never waits for a
     /// connection a write holds through its commit. On SQLite they are read-only and used on the calling thread.
     pub(super) reads: Reads,
-    /// `Some` on PostgreSQL: the audit writer's own connection ([`DbPool::get_for_audit`]).
+    /// `Some` on PostgreSQL: the read-audit writers' own connections ([`DbPool::get_for_audit`]).
     audit: Option<Pool<Manager>>,
+    /// `Some` on PostgreSQL: the HTTP workers' own connections for the hot lookups ([`super::lookup_as`]).
+    pub(super) lookups: Option<Arc<super::pg_async::AsyncReads>>,
 }
 
 /// Where reads get their connection.
@@ -72,6 +74,12 @@ impl DbPool {
             conn: audit.get()?,
             writer: None,
         })
+    }
+
+    /// How many read-audit writers ([`crate::records::audit::group`]) the database takes: on SQLite one, since its
+    /// writes are serial anyway; on PostgreSQL one per connection of their pool, so that their commits overlap.
+    pub fn audit_writers(&self) -> u32 {
+        self.audit.as_ref().map_or(1, Pool::max_size)
     }
 
     /// Connections the blocking thread pool may be asked to run at once: the writes' and (on PostgreSQL) the
@@ -232,15 +240,17 @@ pub fn connect_for_workers(url: &str, size: u32, workers: usize) -> Result<DbPoo
     let sqlite = writer.is_some();
     let helpers = pool_helpers();
     let pool = build_pool(&url, size, sqlite, &helpers);
-    let (reads, audit) = if sqlite {
+    let (reads, audit, lookups) = if sqlite {
         (
             Reads::Inline(build_pool(&url, inline_readers(workers), true, &helpers)),
+            None,
             None,
         )
     } else {
         (
             Reads::Blocking(build_pool(&url, size, false, &helpers)),
-            Some(build_pool(&url, 1, false, &helpers)),
+            Some(build_pool(&url, AUDIT_WRITERS, false, &helpers)),
+            Some(Arc::new(super::pg_async::AsyncReads::new(&url))),
         )
     };
     Ok(DbPool {
@@ -248,8 +258,13 @@ pub fn connect_for_workers(url: &str, size: u32, workers: usize) -> Result<DbPoo
         writer,
         reads,
         audit,
+        lookups,
     })
 }
+
+/// Read-audit writers on PostgreSQL, each with its own connection. Measured under 64 connections reading persons
+/// (docs/performance.md): one writer's commits were the audited read's serial part.
+const AUDIT_WRITERS: u32 = 4;
 
 /// The threads that open connections in the background and retire idle ones, shared by a database's pools (r2d2
 /// would start three per pool). They end as soon as the last of those pools is dropped, instead of first running

@@ -7,7 +7,9 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use crate::foundation::error::ApiError;
 
 use super::connection::DbConnection;
+use super::pg_async::PgLookup;
 use super::pool::{Conn, DbPool, Reads};
+use diesel_async::AsyncPgConnection;
 
 /// Runs one unit of work on a pooled connection on the blocking thread pool. Pool checkout happens inside, so a
 /// slow database never blocks an async worker.
@@ -29,6 +31,9 @@ where
 pub trait AccountCheck: Send + 'static {
     /// `true` while the account is active; an error only when the database fails.
     fn is_active(&self, conn: &mut DbConnection) -> Result<bool, ApiError>;
+
+    /// The same check on an HTTP worker's PostgreSQL connection ([`lookup_as`]).
+    fn is_active_pg<'c>(&'c self, conn: &'c AsyncPgConnection) -> PgLookup<'c, bool>;
 }
 
 /// Runs one unit of work for an authenticated caller: first, on the same connection, that its account is still
@@ -73,6 +78,58 @@ where
         f(conn)
     })
     .await
+}
+
+/// A lookup of a row or two for an authenticated caller, whose account is checked as in [`read_as`]. On SQLite it
+/// is [`read_as`] with `sync`. On PostgreSQL `pg` (the same query, written for diesel-async) and the account check
+/// are sent together on the HTTP worker's own connection ([`super::pg_async`]): one round trip, no blocking
+/// thread. Where the worker has no such connection, or the lookup failed on it, it is [`read_as`] on the blocking
+/// pool. Use it for point lookups only: the worker's queries are answered in order, so a slow one would hold up
+/// the others.
+pub async fn lookup_as<P, S, G, T>(
+    pool: &DbPool,
+    principal: P,
+    sync: S,
+    pg: G,
+) -> Result<T, ApiError>
+where
+    P: AccountCheck,
+    S: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    G: for<'c> FnOnce(&'c AsyncPgConnection) -> PgLookup<'c, T>,
+    T: Send + 'static,
+{
+    if let Some(lookups) = &pool.lookups
+        && let Some(reader) = lookups.open().await
+    {
+        let conn = reader.conn();
+        match futures_util::future::try_join(principal.is_active_pg(conn), pg(conn)).await {
+            Ok((true, value)) => return Ok(value),
+            Ok((false, _)) => return Err(deactivated()),
+            // A lookup is safe to repeat: the client need not see that the connection broke.
+            Err(cause) => reader.failed(&cause),
+        }
+    }
+    read_as(pool, principal, sync).await
+}
+
+/// A lookup without the account check, for audited reads ([`read_unchecked`]): on SQLite `sync` inline, on
+/// PostgreSQL `pg` on the HTTP worker's own connection, or `sync` on the blocking pool where it has none or the
+/// lookup failed on it.
+pub async fn lookup_unchecked<S, G, T>(pool: &DbPool, sync: S, pg: G) -> Result<T, ApiError>
+where
+    S: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    G: for<'c> FnOnce(&'c AsyncPgConnection) -> PgLookup<'c, T>,
+    T: Send + 'static,
+{
+    if let Some(lookups) = &pool.lookups
+        && let Some(reader) = lookups.open().await
+    {
+        match pg(reader.conn()).await {
+            Ok(value) => return Ok(value),
+            Err(cause) => reader.failed(&cause),
+        }
+    }
+    read_unchecked(pool, sync).await
 }
 
 /// Runs a read-only unit of work without checking the caller's account: only for reads whose result is held back

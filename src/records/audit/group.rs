@@ -55,17 +55,24 @@ pub struct Counters {
 }
 
 impl AuditLog {
-    /// Starts the writer thread; its handle is for waiting until it has ended, which it does once every clone of
-    /// the returned log is dropped and what was sent before has been committed.
+    /// Starts the writer threads (one per connection [`DbPool::audit_writers`] gives them); their handles are
+    /// for waiting until they have ended, which they do once every clone of the returned log is dropped and what
+    /// was sent before has been committed.
     pub fn start(
         pool: DbPool,
         counters: std::sync::Arc<Counters>,
-    ) -> std::io::Result<(Self, std::thread::JoinHandle<()>)> {
+    ) -> std::io::Result<(Self, Vec<std::thread::JoinHandle<()>>)> {
         let (jobs, inbox) = mpsc::channel::<Job>();
-        let thread = std::thread::Builder::new()
-            .name("audit-writer".into())
-            .spawn(move || writer(pool, inbox, counters))?;
-        Ok((AuditLog { jobs }, thread))
+        let inbox = std::sync::Arc::new(std::sync::Mutex::new(inbox));
+        let threads = (0..pool.audit_writers())
+            .map(|n| {
+                let (pool, inbox, counters) = (pool.clone(), inbox.clone(), counters.clone());
+                std::thread::Builder::new()
+                    .name(format!("audit-writer-{n}"))
+                    .spawn(move || writer(pool, &inbox, counters))
+            })
+            .collect::<std::io::Result<_>>()?;
+        Ok((AuditLog { jobs }, threads))
     }
 
     /// Returns once `principal`'s account is found active and `events` (there may be none) are committed; a
@@ -94,20 +101,34 @@ impl AuditLog {
     }
 }
 
-fn writer(pool: DbPool, inbox: mpsc::Receiver<Job>, counters: std::sync::Arc<Counters>) {
+/// One writer: takes what is pending (while it commits, another writer takes what arrives meanwhile, so that on
+/// PostgreSQL commits overlap and the server flushes them together), commits it, and wakes its reads.
+fn writer(
+    pool: DbPool,
+    inbox: &std::sync::Mutex<mpsc::Receiver<Job>>,
+    counters: std::sync::Arc<Counters>,
+) {
     use std::sync::atomic::Ordering::Relaxed;
-    while let Ok(first) = inbox.recv() {
-        let mut batch = vec![first];
-        let mut size = batch[0].events.len();
-        while size < MAX_BATCH {
-            match inbox.try_recv() {
-                Ok(job) => {
-                    size += job.events.len();
-                    batch.push(job);
+    loop {
+        let mut batch = {
+            // Nothing panics while the lock is held, so a poisoned lock still holds a usable receiver.
+            let inbox = inbox
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let Ok(first) = inbox.recv() else { break };
+            let mut batch = vec![first];
+            let mut size = batch[0].events.len();
+            while size < MAX_BATCH {
+                match inbox.try_recv() {
+                    Ok(job) => {
+                        size += job.events.len();
+                        batch.push(job);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
-        }
+            batch
+        };
         let outcome = commit_batch(&pool, &mut batch);
         match &outcome {
             Ok((_, records)) => {
@@ -214,4 +235,20 @@ where
             Err(error)
         }
     }
+}
+
+/// Settles a read done without the account check ([`db::lookup_unchecked`]) as [`run_read`] does: the check and
+/// the commit of what `note` records of a found value, then the result. A failed read is checked too.
+pub async fn settle<T>(
+    audit: &AuditLog,
+    principal: Principal,
+    read: Result<T, ApiError>,
+    note: impl FnOnce(&T, &mut Trail),
+) -> Result<T, ApiError> {
+    let mut trail = Trail::default();
+    if let Ok(value) = &read {
+        note(value, &mut trail);
+    }
+    audit.commit(principal, trail.0).await?;
+    read
 }

@@ -74,9 +74,13 @@ pub async fn get_institution(
 ) -> Result<HttpResponse, ApiError> {
     policy::may_read_institutions(&caller)?;
     let id = id.into_inner();
-    let row = db::read_as(&state.pool, caller.principal(), move |conn| {
-        store::get(conn, &id)
-    })
+    let pg_id = id.clone();
+    let row = db::lookup_as(
+        &state.pool,
+        caller.principal(),
+        move |conn| store::get(conn, &id),
+        move |conn| Box::pin(store::get_pg(conn, pg_id)),
+    )
     .await?;
     let row = row.ok_or_else(|| ApiError::not_found("institution"))?;
     Ok(HttpResponse::Ok().json(row.into_view()?))

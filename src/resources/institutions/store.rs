@@ -2,7 +2,7 @@ use diesel::prelude::*;
 
 use super::model::InstitutionRow;
 use crate::foundation::db::schema::institutions;
-use crate::foundation::db::{Backend, DbConnection};
+use crate::foundation::db::{AsyncPgConnection, Backend, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::pagination::PageRequest;
 use crate::identity::{Caller, InstitutionKind};
@@ -33,6 +33,19 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<InstitutionRow>, 
         .select(InstitutionRow::as_select())
         .get_result(c)
         .optional())?)
+}
+
+/// [`get`] on an HTTP worker's PostgreSQL connection ([`crate::foundation::db::lookup_as`]).
+pub async fn get_pg(
+    mut conn: &AsyncPgConnection,
+    id: String,
+) -> QueryResult<Option<InstitutionRow>> {
+    let query = institutions::table
+        .find(&id)
+        .select(InstitutionRow::as_select());
+    diesel_async::RunQueryDsl::get_result(query, &mut conn)
+        .await
+        .optional()
 }
 
 pub fn list(

@@ -241,20 +241,20 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     let scope = policy::person_scope(&caller)?;
     let id = id.into_inner();
-    let row = audit::group::run_read(
+    let (pg_scope, pg_id) = (scope.clone(), id.clone());
+    let found = db::lookup_unchecked(
         &state.pool,
-        &state.audit,
-        caller.principal(),
-        move |conn, trail| {
-            let row = store::get_visible(conn, &scope, &id)?
-                .ok_or_else(|| ApiError::not_found("person"))?;
-            trail.read(
-                &caller,
-                Entry::new(Action::Read, "person", &row.id).person(&row.id),
-            );
-            Ok(row)
-        },
+        move |conn| store::get_visible(conn, &scope, &id),
+        move |conn| Box::pin(store::get_visible_pg(conn, pg_scope, pg_id)),
     )
+    .await
+    .and_then(|row| row.ok_or_else(|| ApiError::not_found("person")));
+    let row = audit::group::settle(&state.audit, caller.principal(), found, |row, trail| {
+        trail.read(
+            &caller,
+            Entry::new(Action::Read, "person", &row.id).person(&row.id),
+        )
+    })
     .await?;
     with_etag(actix_web::http::StatusCode::OK, row)
 }

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use super::model::PersonRow;
 use crate::foundation::db::schema::{person_access, person_changes, persons};
-use crate::foundation::db::{Backend, DbConnection};
+use crate::foundation::db::{AsyncPgConnection, Backend, DbConnection};
 use crate::foundation::error::ApiError;
 use crate::foundation::http::stale;
 use crate::foundation::pagination::PageRequest;
@@ -83,6 +83,20 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<PersonRow>, ApiEr
         .optional())?)
 }
 
+/// The query of [`get_visible`] for an institution's scope, shared with [`get_visible_pg`].
+macro_rules! visible_to {
+    ($inst:expr, $id:expr) => {
+        persons::table
+            .filter(persons::id.eq($id))
+            .filter(diesel::dsl::exists(
+                person_access::table
+                    .filter(person_access::institution_id.eq($inst))
+                    .filter(person_access::person_id.eq(persons::id)),
+            ))
+            .select(PersonRow::as_select())
+    };
+}
+
 /// The person, if it exists and the scope may see it; `None` either way otherwise.
 pub fn get_visible(
     conn: &mut DbConnection,
@@ -93,16 +107,30 @@ pub fn get_visible(
     match scope {
         PersonScope::All => get(conn, id),
         // On the inner connection: see `per_backend!`.
-        PersonScope::Institution(inst) => Ok(crate::per_backend!(conn, c => persons::table
-            .filter(persons::id.eq(id))
-            .filter(diesel::dsl::exists(
-                person_access::table
-                    .filter(person_access::institution_id.eq(inst))
-                    .filter(person_access::person_id.eq(persons::id)),
-            ))
-            .select(PersonRow::as_select())
+        PersonScope::Institution(inst) => Ok(crate::per_backend!(conn, c => visible_to!(inst, id)
             .get_result(c)
             .optional())?),
+    }
+}
+
+/// [`get_visible`] on an HTTP worker's PostgreSQL connection ([`crate::foundation::db::lookup_unchecked`]).
+pub async fn get_visible_pg(
+    mut conn: &AsyncPgConnection,
+    scope: PersonScope,
+    id: String,
+) -> QueryResult<Option<PersonRow>> {
+    match &scope {
+        PersonScope::All => {
+            let query = persons::table.find(&id).select(PersonRow::as_select());
+            diesel_async::RunQueryDsl::get_result(query, &mut conn)
+                .await
+                .optional()
+        }
+        PersonScope::Institution(inst) => {
+            diesel_async::RunQueryDsl::get_result(visible_to!(inst, &id), &mut conn)
+                .await
+                .optional()
+        }
     }
 }
 
