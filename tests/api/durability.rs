@@ -19,16 +19,7 @@ async fn no_answered_read_loses_its_audit_record_when_the_service_is_killed() {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let token = crate::helpers::binary_token(&http, &base, "mopr-staff").await;
-    let person: serde_json::Value = http
-        .post(format!("{base}/api/v1/persons"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let person = crate::helpers::binary_person(&http, &base, &token).await;
     let path = format!("{base}/api/v1/persons/{}", person["id"].as_str().unwrap());
 
     // 32 clients read as fast as they can, each request with its own id; the answered ids are kept.
@@ -113,16 +104,7 @@ async fn an_upload_killed_half_way_leaves_no_document_and_the_next_start_sweeps_
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let token = crate::helpers::binary_token(&http, &base, "mopr-staff").await;
-    let person: serde_json::Value = http
-        .post(format!("{base}/api/v1/persons"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let person = crate::helpers::binary_person(&http, &base, &token).await;
     let person_id = person["id"].as_str().unwrap().to_owned();
 
     // 700 kB of a declared 2 MB: two 256 KiB rows are written before the process dies.

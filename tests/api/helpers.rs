@@ -657,6 +657,19 @@ pub async fn start_binary(
     child
 }
 
+/// Registers a person (A B, born 1970-01-01) at a service started with [`start_binary`] and returns its record.
+pub async fn binary_person(http: &reqwest::Client, base: &str, token: &str) -> Value {
+    http.post(format!("{base}/api/v1/persons"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}))
+        .send()
+        .await
+        .expect("person request sent")
+        .json()
+        .await
+        .expect("a person")
+}
+
 /// Signs a demo user in at a service started with [`start_binary`] and returns the access token.
 pub async fn binary_token(http: &reqwest::Client, base: &str, username: &str) -> String {
     let body: Value = http

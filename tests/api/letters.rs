@@ -616,18 +616,15 @@ async fn the_access_report_lists_what_is_held_and_a_read_by_another_institution(
             .any(mopr_person_read),
         "MOPR's report lists its director's read of the person"
     );
-    let cis_case_ids: Vec<Value> = cis_report["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["case_id"].clone())
-        .collect();
-    let cis_doc_ids: Vec<Value> = cis_report["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].clone())
-        .collect();
+    let field_of = |list: &str, field: &str| -> Vec<Value> {
+        cis_report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item[field].clone())
+            .collect()
+    };
+    let (cis_case_ids, cis_doc_ids) = (field_of("cases", "case_id"), field_of("documents", "id"));
     for group in cis_report["accesses"].as_array().unwrap() {
         if group["institution_id"] == cis.as_str() {
             continue;

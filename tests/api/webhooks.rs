@@ -436,16 +436,7 @@ async fn a_pending_delivery_survives_a_killed_process_and_is_delivered_after_res
     assert_eq!(resp.status(), 201);
     let hook: Value = resp.json().await.unwrap();
     let ngo = crate::helpers::binary_token(&http, &base, "ngo-staff").await;
-    let person: Value = http
-        .post(format!("{base}/api/v1/persons"))
-        .bearer_auth(&ngo)
-        .json(&json!({"first_name": "A", "last_name": "B", "birth_date": "1970-01-01", "sex": "male"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let person = crate::helpers::binary_person(&http, &base, &ngo).await;
     let cis = {
         let t = crate::helpers::binary_token(&http, &base, "platform-admin").await;
         let list: Value = http

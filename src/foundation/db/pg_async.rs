@@ -132,12 +132,15 @@ impl PgReader<'_> {
         self.cell.get().expect("an open connection")
     }
 
-    /// The lookup failed; the caller repeats it on the blocking pool. Lookups map "no row" to `None`, so an error
-    /// is the connection's or the server's: the worker opens a new connection at its next lookup.
-    pub(super) fn failed(&self, cause: &diesel::result::Error) {
-        log::warn!(
-            "a lookup on the worker's PostgreSQL connection failed, repeated on the pool: {cause}"
-        );
-        self.reads.forget(&self.cell, None);
+    /// The lookup's value, or `None` when it failed and the caller is to repeat it on the blocking pool: a lookup
+    /// is safe to repeat, and the client need not see that the connection broke. Lookups map "no row" to `None`,
+    /// so an error is the connection's or the server's: the worker opens a new connection at its next lookup.
+    pub(super) fn settle<T>(&self, result: diesel::QueryResult<T>) -> Option<T> {
+        result
+            .inspect_err(|cause| {
+                log::warn!("a lookup on the worker's PostgreSQL connection failed, repeated on the pool: {cause}");
+                self.reads.forget(&self.cell, None);
+            })
+            .ok()
     }
 }

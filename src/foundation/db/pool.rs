@@ -23,7 +23,7 @@ pub struct DbPool {
     /// `Some` on PostgreSQL: the read-audit writers' own connections ([`DbPool::get_for_audit`]).
     audit: Option<Pool<Manager>>,
     /// `Some` on PostgreSQL: the HTTP workers' own connections for the hot lookups ([`super::lookup_as`]).
-    pub(super) lookups: Option<Arc<super::pg_async::AsyncReads>>,
+    lookups: Option<Arc<super::pg_async::AsyncReads>>,
 }
 
 /// Where reads get their connection.
@@ -74,6 +74,12 @@ impl DbPool {
             conn: audit.get()?,
             writer: None,
         })
+    }
+
+    /// On PostgreSQL, this HTTP worker's own connection for lookups ([`super::lookup_as`]); `None` on SQLite and
+    /// while the worker cannot open one.
+    pub(super) async fn worker_connection(&self) -> Option<super::pg_async::PgReader<'_>> {
+        self.lookups.as_ref()?.open().await
     }
 
     /// How many read-audit writers ([`crate::records::audit::group`]) the database takes: on SQLite one, since its

@@ -98,15 +98,15 @@ where
     G: for<'c> FnOnce(&'c AsyncPgConnection) -> PgLookup<'c, T>,
     T: Send + 'static,
 {
-    if let Some(lookups) = &pool.lookups
-        && let Some(reader) = lookups.open().await
-    {
+    if let Some(reader) = pool.worker_connection().await {
         let conn = reader.conn();
-        match futures_util::future::try_join(principal.is_active_pg(conn), pg(conn)).await {
-            Ok((true, value)) => return Ok(value),
-            Ok((false, _)) => return Err(deactivated()),
-            // A lookup is safe to repeat: the client need not see that the connection broke.
-            Err(cause) => reader.failed(&cause),
+        let checked = futures_util::future::try_join(principal.is_active_pg(conn), pg(conn)).await;
+        if let Some((active, value)) = reader.settle(checked) {
+            return if active {
+                Ok(value)
+            } else {
+                Err(deactivated())
+            };
         }
     }
     read_as(pool, principal, sync).await
@@ -121,13 +121,10 @@ where
     G: for<'c> FnOnce(&'c AsyncPgConnection) -> PgLookup<'c, T>,
     T: Send + 'static,
 {
-    if let Some(lookups) = &pool.lookups
-        && let Some(reader) = lookups.open().await
+    if let Some(reader) = pool.worker_connection().await
+        && let Some(value) = reader.settle(pg(reader.conn()).await)
     {
-        match pg(reader.conn()).await {
-            Ok(value) => return Ok(value),
-            Err(cause) => reader.failed(&cause),
-        }
+        return Ok(value);
     }
     read_unchecked(pool, sync).await
 }

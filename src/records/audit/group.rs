@@ -225,16 +225,12 @@ where
         Ok((value, trail))
     })
     .await;
-    match read {
-        Ok((value, trail)) => {
-            audit.commit(principal, trail.0).await?;
-            Ok(value)
-        }
-        Err(error) => {
-            audit.commit(principal, Vec::new()).await?;
-            Err(error)
-        }
-    }
+    let (read, trail) = match read {
+        Ok((value, trail)) => (Ok(value), trail),
+        Err(error) => (Err(error), Trail::default()),
+    };
+    audit.commit(principal, trail.0).await?;
+    read
 }
 
 /// Settles a read done without the account check ([`db::lookup_unchecked`]) as [`run_read`] does: the check and
